@@ -1,0 +1,151 @@
+// The single source of truth for tables. Migrations in drizzle/ are generated from this file
+// (`npm run db:generate`), and schema.sql is checked against them in CI.
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Timestamps are ISO 8601 strings in UTC with milliseconds: sortable as text and readable in SQL. */
+const timestamp = (name: string) => text(name);
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+export const UNGROUPED_GROUP_ID = "ungrouped";
+
+export const groups = sqliteTable(
+  "groups",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** JSON document validated by the group policy zod schema before it is written. */
+    policy: text("policy").notNull().default("{}"),
+    createdAt: timestamp("created_at").notNull().default(now),
+    updatedAt: timestamp("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("groups_name_lower_unique").on(sql`lower(${t.name})`)],
+);
+
+export const USER_ROLES = ["admin", "user"] as const;
+export const USER_STATUSES = ["ACTIVE", "DISABLED", "LOCKED"] as const;
+export const IDENTITY_SOURCES = ["LOCAL", "OIDC"] as const;
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    username: text("username").notNull(),
+    email: text("email"),
+    displayName: text("display_name"),
+    avatarUrl: text("avatar_url"),
+    bio: text("bio"),
+    timezone: text("timezone"),
+    locale: text("locale"),
+    role: text("role", { enum: USER_ROLES }).notNull().default("user"),
+    groupId: text("group_id")
+      .notNull()
+      .default(UNGROUPED_GROUP_ID)
+      .references(() => groups.id),
+    status: text("status", { enum: USER_STATUSES }).notNull().default("ACTIVE"),
+    statusReason: text("status_reason"),
+    identitySource: text("identity_source", { enum: IDENTITY_SOURCES }).notNull().default("LOCAL"),
+    /** Self-describing hash string (`$scrypt$ln=..,r=..,p=..$salt$hash`); null for OIDC-only users. */
+    passwordHash: text("password_hash"),
+    mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    lockedUntil: timestamp("locked_until"),
+    /**
+     * Bumped whenever all of a user's sessions must end (password change, reset, disable, admin
+     * "end sessions"). Sessions carry the epoch they were issued under; D1 is the truth, so the
+     * revocation is global at once, unlike a KV delete.
+     */
+    sessionEpoch: integer("session_epoch").notNull().default(0),
+    createdAt: timestamp("created_at").notNull().default(now),
+    updatedAt: timestamp("updated_at").notNull().default(now),
+    lastLoginAt: timestamp("last_login_at"),
+    passwordChangedAt: timestamp("password_changed_at"),
+    deletedAt: timestamp("deleted_at"),
+  },
+  (t) => [
+    uniqueIndex("users_username_lower_unique").on(sql`lower(${t.username})`),
+    index("users_email_lower").on(sql`lower(${t.email})`),
+    index("users_created_at").on(t.createdAt),
+    index("users_last_login_at").on(t.lastLoginAt),
+    index("users_group_id").on(t.groupId),
+    index("users_role_status").on(t.role, t.status),
+    check("users_role_check", sql`${t.role} in ('admin', 'user')`),
+    check("users_status_check", sql`${t.status} in ('ACTIVE', 'DISABLED', 'LOCKED')`),
+    check("users_identity_source_check", sql`${t.identitySource} in ('LOCAL', 'OIDC')`),
+  ],
+);
+
+/** OIDC identities, linked to users only by (issuer, subject): never by e-mail. */
+export const identities = sqliteTable(
+  "identities",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    email: text("email"),
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+    createdAt: timestamp("created_at").notNull().default(now),
+    lastUsedAt: timestamp("last_used_at"),
+  },
+  (t) => [
+    uniqueIndex("identities_issuer_subject_unique").on(t.issuer, t.subject),
+    index("identities_user_id").on(t.userId),
+  ],
+);
+
+/** A user's own preference overrides (LLM / TTS / STT), without secrets. `version` backs the ETag. */
+export const userPreferences = sqliteTable("user_preferences", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id),
+  overrides: text("overrides").notNull().default("{}"),
+  version: integer("version").notNull().default(0),
+  updatedAt: timestamp("updated_at").notNull().default(now),
+});
+
+/** Provider API keys, encrypted with AES-GCM; `keyId` names the ENCRYPTION_KEY entry used. */
+export const userApiKeys = sqliteTable(
+  "user_api_keys",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    section: text("section").notNull(),
+    provider: text("provider").notNull(),
+    keyId: text("key_id").notNull(),
+    /** base64url(iv || ciphertext+tag) */
+    ciphertext: text("ciphertext").notNull(),
+    last4: text("last4").notNull(),
+    updatedAt: timestamp("updated_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.section, t.provider] })],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: timestamp("at").notNull().default(now),
+    actorId: text("actor_id"),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    action: text("action").notNull(),
+    /** JSON; never holds a secret. */
+    details: text("details").notNull().default("{}"),
+    requestId: text("request_id"),
+    ip: text("ip"),
+  },
+  (t) => [
+    index("audit_log_at").on(t.at),
+    index("audit_log_actor").on(t.actorId, t.at),
+    index("audit_log_target").on(t.targetId, t.at),
+    index("audit_log_action").on(t.action, t.at),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type GroupRow = typeof groups.$inferSelect;

@@ -1,0 +1,47 @@
+import type { Database } from "../db/client";
+import { UNGROUPED_GROUP_ID } from "../db/schema";
+import { hasActiveAdmin, insertUserIfUsernameFree } from "../storage/users";
+import { hashPassword } from "./passwords/password-hash";
+import { passwordPolicyViolation } from "./passwords/password-policy";
+
+/**
+ * Creates the first administrator from BOOTSTRAP_ADMIN_USERNAME / BOOTSTRAP_ADMIN_PASSWORD when
+ * no active administrator exists. Runs once per isolate and database (a WeakMap keyed by the
+ * binding), so steady-state requests pay nothing. Two isolates racing both try the insert; the
+ * case-insensitive unique index on username lets exactly one win and the other do nothing.
+ */
+const done = new WeakMap<D1Database, Promise<void>>();
+
+export function ensureBootstrapAdmin(env: Env, db: Database): Promise<void> {
+  const existing = done.get(env.DB);
+  if (existing) return existing;
+  const attempt = bootstrap(env, db).catch((error: unknown) => {
+    done.delete(env.DB); // try again on the next request rather than never
+    throw error;
+  });
+  done.set(env.DB, attempt);
+  return attempt;
+}
+
+async function bootstrap(env: Env, db: Database): Promise<void> {
+  const username = env.BOOTSTRAP_ADMIN_USERNAME?.trim();
+  const password = env.BOOTSTRAP_ADMIN_PASSWORD;
+  if (!username || !password) return;
+  if (await hasActiveAdmin(db)) return;
+  const violation = passwordPolicyViolation(password, username);
+  if (violation) {
+    // A weak bootstrap password is refused rather than installed; logged without the value.
+    console.error(`Bootstrap administrator not created: ${violation}`);
+    return;
+  }
+  const now = new Date().toISOString();
+  await insertUserIfUsernameFree(db, {
+    id: crypto.randomUUID(),
+    username,
+    role: "admin",
+    groupId: UNGROUPED_GROUP_ID,
+    identitySource: "LOCAL",
+    passwordHash: await hashPassword(password),
+    passwordChangedAt: now,
+  });
+}

@@ -1,0 +1,19 @@
+import type { UserWithGroup } from "../../storage/users";
+
+/** What KV holds under `session:<sha256(token)>` (docs/storage-schema.md). */
+export interface SessionRecord {
+  userId: string;
+  /** The user's session_epoch when issued; a later bump in D1 ends this session everywhere. */
+  epoch: number;
+  createdAt: string;
+  expiresAt: string;
+  method: "local" | "oidc";
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AuthContext {
+  user: UserWithGroup;
+  sessionId: string;
+  session: SessionRecord;
+}

@@ -1,0 +1,42 @@
+import { createMiddleware } from "hono/factory";
+import { readSessionToken } from "../domain/sessions/session-cookie";
+import { parseToken, readSession } from "../domain/sessions/session-store";
+import { forbidden, unauthorized } from "../lib/errors";
+import type { AppEnv } from "../lib/types";
+import { findUserWithGroupById } from "../storage/users";
+
+/**
+ * Authenticates with the session token (Bearer header or cookie): one KV read for the session,
+ * one D1 read for the user, every request. The user row is the truth for status, role, deletion
+ * and the session epoch, so disabling, demotion and "end all sessions" apply at once everywhere.
+ * The X-User-ID header of the original API is ignored: it is a claim, not a credential.
+ */
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  const token = readSessionToken(c);
+  if (!token) throw unauthorized();
+  const parsed = await parseToken(token);
+  if (!parsed) throw unauthorized("Session expired or revoked");
+  const session = await readSession(c.var.kv, parsed);
+  if (!session || Date.parse(session.expiresAt) <= Date.now())
+    throw unauthorized("Session expired or revoked");
+  const user = await findUserWithGroupById(c.var.db, session.userId);
+  if (
+    !user ||
+    user.id !== parsed.userId ||
+    user.deletedAt ||
+    user.status !== "ACTIVE" ||
+    user.sessionEpoch !== session.epoch
+  ) {
+    throw unauthorized("Session expired or revoked");
+  }
+  c.set("auth", { user, sessionId: parsed.id, session });
+  await next();
+});
+
+/** requireUser, then the role as it is in D1 right now. */
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  await requireUser(c, async () => {
+    if (c.var.auth.user.role !== "admin") throw forbidden("Administrator role required");
+    await next();
+  });
+});

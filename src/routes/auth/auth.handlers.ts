@@ -1,0 +1,87 @@
+import { verifyLocalLogin } from "../../domain/local-login";
+import { hashPassword, verifyPassword } from "../../domain/passwords/password-hash";
+import { passwordPolicyViolation } from "../../domain/passwords/password-policy";
+import { clearSessionCookie, setSessionCookie } from "../../domain/sessions/session-cookie";
+import { createSession, deleteSession, restampSession } from "../../domain/sessions/session-store";
+import { readConfig } from "../../lib/config";
+import { AppError, invalid } from "../../lib/errors";
+import { auditOrigin, clientIp } from "../../lib/request-context";
+import type { AppRouteHandler } from "../../lib/types";
+import { toUserWire } from "../../schemas/user";
+import { auditStatement } from "../../storage/audit";
+import { userStatements } from "../../storage/users";
+import type { loginLocal, logout, updatePassword } from "./auth.routes";
+
+/** Per-client throttle (Rate Limiting binding, per location), checked before any hashing. */
+async function throttle(limiter: RateLimit, key: string): Promise<void> {
+  const { success } = await limiter.limit({ key });
+  if (!success) {
+    throw new AppError(429, "rate_limited", "Too many attempts from this client; slow down", {
+      "Retry-After": "60",
+    });
+  }
+}
+
+export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) => {
+  const { username, password } = c.req.valid("json");
+  const config = readConfig(c.env);
+  await throttle(c.env.LOGIN_LIMITER, `login:${clientIp(c) ?? "unknown"}`);
+  const user = await verifyLocalLogin(c.var.db, config, { username, password, origin: auditOrigin(c) });
+  const session = await createSession(c.var.kv, {
+    userId: user.id,
+    epoch: user.sessionEpoch,
+    method: "local",
+    ip: clientIp(c),
+    userAgent: c.req.header("user-agent") ?? null,
+    ttlSeconds: config.sessionTtlSeconds,
+  });
+  setSessionCookie(c, session.token, config.sessionTtlSeconds);
+  c.header("Cache-Control", "no-store");
+  return c.json({ user: toUserWire(user), token: session.token, expires_at: session.record.expiresAt }, 200);
+};
+
+export const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
+  const { user, sessionId } = c.var.auth;
+  await deleteSession(c.var.kv, user.id, sessionId);
+  clearSessionCookie(c);
+  return c.json({ ok: true as const }, 200);
+};
+
+export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = async (c) => {
+  const { current_password, new_password } = c.req.valid("json");
+  const { user, sessionId, session } = c.var.auth;
+  if (!user.passwordHash) {
+    throw new AppError(
+      400,
+      "no_local_password",
+      "This account signs in through OIDC and has no local password",
+    );
+  }
+  await throttle(c.env.LOGIN_LIMITER, `password:${user.id}`);
+  if (!(await verifyPassword(current_password, user.passwordHash))) {
+    throw new AppError(403, "wrong_password", "The current password is wrong");
+  }
+  const violation = passwordPolicyViolation(new_password, user.username);
+  if (violation) throw invalid(["body", "new_password"], violation, "password_policy");
+  if (new_password === current_password) {
+    throw invalid(
+      ["body", "new_password"],
+      "The new password must differ from the current one",
+      "password_policy",
+    );
+  }
+  const db = c.var.db;
+  await db.batch([
+    userStatements.setPassword(db, user.id, await hashPassword(new_password)),
+    auditStatement(db, {
+      action: "user.password_changed",
+      actorId: user.id,
+      targetType: "user",
+      targetId: user.id,
+      ...auditOrigin(c),
+    }),
+  ]);
+  // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it.
+  await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1);
+  return c.json({ ok: true as const }, 200);
+};

@@ -1,0 +1,30 @@
+import { auditOrigin } from "../../lib/request-context";
+import type { AppRouteHandler } from "../../lib/types";
+import { profileUpdateToColumns } from "../../schemas/profile-fields";
+import { toProfileWire, toUserWire } from "../../schemas/user";
+import { auditStatement } from "../../storage/audit";
+import { nowIso, userStatements } from "../../storage/users";
+import type { getMe, getProfile, updateProfile } from "./me.routes";
+
+export const getMeHandler: AppRouteHandler<typeof getMe> = (c) => c.json(toUserWire(c.var.auth.user), 200);
+
+export const getProfileHandler: AppRouteHandler<typeof getProfile> = (c) =>
+  c.json(toProfileWire(c.var.auth.user), 200);
+
+export const updateProfileHandler: AppRouteHandler<typeof updateProfile> = async (c) => {
+  const { user } = c.var.auth;
+  const columns = profileUpdateToColumns(c.req.valid("json"));
+  const db = c.var.db;
+  await db.batch([
+    userStatements.updateProfile(db, user.id, columns),
+    auditStatement(db, {
+      action: "user.profile_updated",
+      actorId: user.id,
+      targetType: "user",
+      targetId: user.id,
+      details: { fields: Object.keys(columns) },
+      ...auditOrigin(c),
+    }),
+  ]);
+  return c.json(toProfileWire({ ...user, ...columns, updatedAt: nowIso() }), 200);
+};

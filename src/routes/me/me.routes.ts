@@ -1,0 +1,37 @@
+import { createRoute } from "@hono/zod-openapi";
+import { requireUser } from "../../middleware/auth";
+import { authErrorResponses, jsonBody, jsonContent, sessionSecurity } from "../../schemas/common";
+import { ProfileUpdateSchema } from "../../schemas/profile-fields";
+import { ProfileSchema, UserSchema } from "../../schemas/user";
+
+const tags = ["Current user"];
+const common = { tags, security: sessionSecurity, middleware: requireUser };
+
+export const getMe = createRoute({
+  ...common,
+  method: "get",
+  path: "/users/me",
+  summary: "Get Current User Status",
+  description: "The signed-in user, or 401 when not signed in.",
+  responses: { 200: jsonContent(UserSchema, "The signed-in user"), ...authErrorResponses },
+});
+
+export const getProfile = createRoute({
+  ...common,
+  method: "get",
+  path: "/users/me/profile",
+  summary: "Get Current User Profile",
+  responses: { 200: jsonContent(ProfileSchema, "The profile"), ...authErrorResponses },
+});
+
+export const updateProfile = createRoute({
+  ...common,
+  method: "put",
+  path: "/users/me/profile",
+  summary: "Update User Profile",
+  description:
+    "Updates the given profile fields (absent fields stay, null clears). role, status, group, id, " +
+    "username and identity_source cannot be changed here: a body naming them is refused with 422.",
+  request: { body: jsonBody(ProfileUpdateSchema) },
+  responses: { 200: jsonContent(ProfileSchema, "The updated profile"), ...authErrorResponses },
+});

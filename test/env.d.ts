@@ -1,0 +1,11 @@
+import type { D1Migration } from "@cloudflare/vitest-pool-workers";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      TEST_MIGRATIONS: D1Migration[];
+      TEST_SCHEMA_SQL: string[];
+      SCHEMA_CHECK_DB: D1Database;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/** schema.sql split into statements, for the test that proves it equals the migrations. */
+function schemaSqlStatements(): string[] {
+  return readFileSync(path.join(import.meta.dirname, "schema.sql"), "utf8")
+    .split(/;\s*$/m)
+    .map((s) =>
+      s
+        .split("\n")
+        .filter((line) => !line.trim().startsWith("--"))
+        .join("\n")
+        .trim(),
+    )
+    .filter(Boolean);
+}
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "drizzle"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          // Test-only bindings (typed in test/env.d.ts).
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            TEST_SCHEMA_SQL: schemaSqlStatements(),
+            BOOTSTRAP_ADMIN_USERNAME: "admin",
+            BOOTSTRAP_ADMIN_PASSWORD: "bootstrap-admin-password",
+            ENCRYPTION_KEY: "k1:Xo9Wq0vC2cT3m0mLkUoF1yv0m7yH1JQ7o8c9x4eXb2Q=",
+            OIDC_CLIENT_SECRET: "test-client-secret",
+          },
+          d1Databases: ["SCHEMA_CHECK_DB"],
+        },
+      }),
+    ],
+    test: {
+      setupFiles: ["./test/apply-migrations.ts"],
+      include: ["test/**/*.test.ts"],
+      exclude: ["test/e2e/**"],
+    },
+  };
+});
