@@ -15,7 +15,7 @@ const done = new WeakMap<D1Database, Promise<void>>();
 export function ensureBootstrapAdmin(env: Env, db: Database): Promise<void> {
   const existing = done.get(env.DB);
   if (existing) return existing;
-  const attempt = bootstrap(env, db).catch((error: unknown) => {
+  const attempt = createBootstrapAdminIfMissing(env, db).catch((error: unknown) => {
     done.delete(env.DB); // try again on the next request rather than never
     throw error;
   });
@@ -23,7 +23,7 @@ export function ensureBootstrapAdmin(env: Env, db: Database): Promise<void> {
   return attempt;
 }
 
-async function bootstrap(env: Env, db: Database): Promise<void> {
+export async function createBootstrapAdminIfMissing(env: Env, db: Database): Promise<void> {
   const username = env.BOOTSTRAP_ADMIN_USERNAME?.trim();
   const password = env.BOOTSTRAP_ADMIN_PASSWORD;
   if (!username || !password) return;

@@ -1,0 +1,189 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { authed, call, createSignedInUser, createUser, jsonInit, login } from "./helpers";
+
+describe("GET /users/me", () => {
+  it("returns the signed-in user with their group", async () => {
+    const user = await createSignedInUser();
+    const res = await call("/users/me", authed(user.token));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      id: user.id,
+      username: user.username,
+      role: "user",
+      status: "ACTIVE",
+      identity_source: "LOCAL",
+      group: { id: "ungrouped", name: "ungrouped" },
+    });
+    expect(body).not.toHaveProperty("password_hash");
+  });
+
+  it("accepts the session cookie as well as the Bearer header", async () => {
+    const user = await createUser();
+    const { res } = await login(user.username, user.password);
+    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const me = await call("/users/me", { headers: { cookie } });
+    expect(me.status).toBe(200);
+  });
+
+  it("answers 401 without a session, with a malformed token, and with a forged one", async () => {
+    const user = await createSignedInUser();
+    const forged = `${user.id}.${"A".repeat(43)}`;
+    expect((await call("/users/me")).status).toBe(401);
+    expect((await call("/users/me", authed("not-a-token"))).status).toBe(401);
+    const res = await call("/users/me", authed(forged));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ detail: "Session expired or revoked", code: "unauthorized" });
+  });
+
+  it("never trusts a spoofed X-User-ID header", async () => {
+    const victim = await createUser();
+    const res = await call("/users/me", { headers: { "X-User-ID": victim.id } });
+    expect(res.status).toBe(401);
+    const attacker = await createSignedInUser();
+    const mine = await call("/users/me", authed(attacker.token, { headers: { "X-User-ID": victim.id } }));
+    expect(((await mine.json()) as { id: string }).id).toBe(attacker.id);
+  });
+
+  it("refuses a session whose token has been replaced by another user's id", async () => {
+    const a = await createSignedInUser();
+    const b = await createUser();
+    const secret = a.token.split(".")[1];
+    expect((await call("/users/me", authed(`${b.id}.${secret}`))).status).toBe(401);
+  });
+
+  it("ends sessions at once when the account is disabled, deleted or its epoch bumped", async () => {
+    const disabled = await createSignedInUser();
+    const deleted = await createSignedInUser();
+    const revoked = await createSignedInUser();
+    await env.DB.batch([
+      env.DB.prepare("UPDATE users SET status = 'DISABLED' WHERE id = ?").bind(disabled.id),
+      env.DB.prepare("UPDATE users SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?").bind(
+        deleted.id,
+      ),
+      env.DB.prepare("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?").bind(revoked.id),
+    ]);
+    for (const u of [disabled, deleted, revoked])
+      expect((await call("/users/me", authed(u.token))).status).toBe(401);
+  });
+
+  it("refuses an expired session even if KV still returns it", async () => {
+    const user = await createSignedInUser();
+    const { keys } = await env.KV.list({ prefix: `session:${user.id}:` });
+    const key = keys[0]?.name ?? "";
+    const record = await env.KV.get<Record<string, unknown>>(key, "json");
+    await env.KV.put(
+      key,
+      JSON.stringify({ ...record, expiresAt: new Date(Date.now() - 1000).toISOString() }),
+    );
+    expect((await call("/users/me", authed(user.token))).status).toBe(401);
+  });
+
+  it("stores only a hash of the token in KV", async () => {
+    const user = await createSignedInUser();
+    const secret = user.token.split(".")[1] ?? "";
+    const { keys } = await env.KV.list({ prefix: `session:${user.id}:` });
+    expect(keys).toHaveLength(1);
+    const raw = await env.KV.get(keys[0]?.name ?? "");
+    expect(keys[0]?.name).not.toContain(secret);
+    expect(raw).not.toContain(secret);
+  });
+});
+
+describe("GET and PUT /users/me/profile", () => {
+  it("updates the given fields and leaves the others", async () => {
+    const user = await createSignedInUser();
+    const update = {
+      display_name: "Ada Lovelace",
+      email: "Ada@Example.org",
+      avatar_url: "https://cdn.example.org/ada.png",
+      bio: "Analyst",
+      timezone: "Europe/London",
+      locale: "en-GB",
+    };
+    const res = await call("/users/me/profile", jsonInit("PUT", update, user.token));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ...update, email: "ada@example.org" });
+    await call("/users/me/profile", jsonInit("PUT", { bio: null }, user.token));
+    const after = await (await call("/users/me/profile", authed(user.token))).json();
+    expect(after).toMatchObject({ display_name: "Ada Lovelace", bio: null, timezone: "Europe/London" });
+  });
+
+  it.each([
+    [{ email: "not-an-email" }, "email"],
+    [{ avatar_url: "http://insecure.example.org/a.png" }, "avatar_url"],
+    [{ avatar_url: "javascript:alert(1)" }, "avatar_url"],
+    [{ timezone: "Mars/Olympus_Mons" }, "timezone"],
+    [{ locale: "not a locale!" }, "locale"],
+    [{ bio: "x".repeat(1001) }, "bio"],
+    [{ display_name: 42 }, "display_name"],
+  ])("refuses %j with 422 naming the field", async (body, field) => {
+    const user = await createSignedInUser();
+    const res = await call("/users/me/profile", jsonInit("PUT", body, user.token));
+    expect(res.status).toBe(422);
+    const { detail } = (await res.json()) as { detail: { loc: string[] }[] };
+    expect(detail[0]?.loc).toEqual(["body", field]);
+  });
+
+  it.each(["role", "status", "group_id", "id", "username", "identity_source"])(
+    "refuses an attempt to set %s through the profile, changing nothing",
+    async (field) => {
+      const user = await createSignedInUser();
+      const res = await call(
+        "/users/me/profile",
+        jsonInit("PUT", { display_name: "X", [field]: "admin" }, user.token),
+      );
+      expect(res.status).toBe(422);
+      const row = await env.DB.prepare("SELECT role, display_name FROM users WHERE id = ?")
+        .bind(user.id)
+        .first<{ role: string; display_name: string | null }>();
+      expect(row).toEqual({ role: "user", display_name: null });
+    },
+  );
+});
+
+describe("PUT /users/password", () => {
+  const change = (token: string, current: string, next: string) =>
+    call("/users/password", jsonInit("PUT", { current_password: current, new_password: next }, token));
+
+  it("changes the password, keeps this session and ends every other one", async () => {
+    const user = await createSignedInUser();
+    const other = await login(user.username, user.password, "198.51.100.250");
+    const res = await change(user.token, user.password, "a brand new passphrase");
+    expect(res.status).toBe(200);
+    expect((await call("/users/me", authed(user.token))).status).toBe(200);
+    expect((await call("/users/me", authed(other.body.token))).status).toBe(401);
+    expect((await login(user.username, user.password)).res.status).toBe(401);
+    expect((await login(user.username, "a brand new passphrase")).res.status).toBe(200);
+    const audit = await env.DB.prepare(
+      "SELECT count(*) AS n FROM audit_log WHERE action = ? AND target_id = ?",
+    )
+      .bind("user.password_changed", user.id)
+      .first<{ n: number }>();
+    expect(audit?.n).toBe(1);
+  });
+
+  it("requires the current password", async () => {
+    const user = await createSignedInUser();
+    const res = await change(user.token, "not my password", "a brand new passphrase");
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: "wrong_password" });
+  });
+
+  it.each([
+    ["too short", "short pw"],
+    ["too long", "x".repeat(129)],
+  ])("enforces the password policy: %s", async (_label, next) => {
+    const user = await createSignedInUser();
+    const res = await change(user.token, user.password, next);
+    expect(res.status).toBe(422);
+  });
+
+  it("refuses a new password equal to the username", async () => {
+    const user = await createSignedInUser({ username: `longusername-${crypto.randomUUID().slice(0, 8)}` });
+    const res = await change(user.token, user.password, user.username);
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(await res.json())).toContain("username");
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { authed, call, createSignedInUser } from "../helpers";
+
+const post = (body: BodyInit, contentType?: string) =>
+  call("/users/login/local", {
+    method: "POST",
+    body,
+    headers: contentType ? { "content-type": contentType } : {},
+  });
+
+describe("error model", () => {
+  it("answers validation failures with 422 and the detail list shape", async () => {
+    const res = await post(JSON.stringify({ username: "x" }), "application/json");
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      detail: [{ loc: ["body", "password"], msg: expect.any(String), type: "invalid_type" }],
+    });
+  });
+
+  it("refuses unknown fields and wrong types with 422", async () => {
+    const unknown = await post(
+      JSON.stringify({ username: "x", password: "y", admin: true }),
+      "application/json",
+    );
+    const wrongType = await post(JSON.stringify({ username: 1, password: ["y"] }), "application/json");
+    expect(unknown.status).toBe(422);
+    expect(wrongType.status).toBe(422);
+    const { detail } = (await wrongType.json()) as { detail: { loc: unknown[] }[] };
+    expect(detail.map((d) => d.loc)).toEqual([
+      ["body", "username"],
+      ["body", "password"],
+    ]);
+  });
+
+  it("answers malformed JSON with 400 invalid_json", async () => {
+    const res = await post("{not json", "application/json");
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ detail: "Request body is not valid JSON", code: "invalid_json" });
+  });
+
+  it("answers a wrong content type with 415", async () => {
+    const res = await post("username=a&password=b", "text/plain");
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: "unsupported_media_type" });
+  });
+
+  it("answers a body over 64 KiB with 413 before parsing it", async () => {
+    const res = await post(
+      JSON.stringify({ username: "x", password: "y".repeat(70_000) }),
+      "application/json",
+    );
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: "payload_too_large" });
+  });
+
+  it("answers an unknown route with 404 JSON", async () => {
+    const res = await call("/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ detail: "No route for GET /api/v1/nope", code: "not_found" });
+  });
+
+  it("answers a known path with the wrong method with 405 and Allow", async () => {
+    const res = await call("/users/me", { method: "DELETE" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET");
+    expect(await res.json()).toMatchObject({ code: "method_not_allowed" });
+  });
+
+  it("gives every response a request id", async () => {
+    const user = await createSignedInUser();
+    const res = await call("/users/me", authed(user.token));
+    expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const echoed = await call("/health", { headers: { "x-request-id": "client-chosen-id" } });
+    expect(echoed.headers.get("x-request-id")).toBe("client-chosen-id");
+  });
+});
+
+describe("API documentation", () => {
+  it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
+    const res = await call("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/users/login/local",
+        "/api/v1/users/me",
+        "/api/v1/users/me/profile",
+        "/api/v1/users/password",
+        "/api/v1/users/logout",
+      ]),
+    );
+    expect(doc.paths["/api/v1/users/me/profile"]).toHaveProperty("put");
+  });
+
+  it("serves an interactive reference page", async () => {
+    const res = await call("/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(await res.text()).toContain("/api/v1/openapi.json");
+  });
+});

@@ -1,0 +1,32 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+
+type MasterRow = { type: string; name: string; tbl_name: string; sql: string | null };
+
+async function schemaOf(db: D1Database): Promise<MasterRow[]> {
+  const { results } = await db
+    .prepare(
+      "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations' ORDER BY type, name",
+    )
+    .all<MasterRow>();
+  return results;
+}
+
+describe("schema.sql", () => {
+  it("produces exactly the schema the drizzle migrations produce", async () => {
+    await env.SCHEMA_CHECK_DB.batch(
+      env.TEST_SCHEMA_SQL.map((statement) => env.SCHEMA_CHECK_DB.prepare(statement)),
+    );
+    const fromSchemaSql = await schemaOf(env.SCHEMA_CHECK_DB);
+    const fromMigrations = await schemaOf(env.DB);
+    expect(fromSchemaSql.length).toBeGreaterThan(5);
+    expect(fromSchemaSql).toEqual(fromMigrations);
+  });
+
+  it("seeds the reserved ungrouped group in both", async () => {
+    const row = await env.DB.prepare("SELECT name FROM groups WHERE id = 'ungrouped'").first<{
+      name: string;
+    }>();
+    expect(row?.name).toBe("ungrouped");
+  });
+});
