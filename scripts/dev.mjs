@@ -1,6 +1,6 @@
 // `npm run dev`: everything a newcomer needs for a local service on http://localhost:8787.
-// Creates .dev.vars from the example when missing, applies the D1 migrations locally, then
-// starts `wrangler dev` with local D1 and KV.
+// Installs dependencies when missing, creates .dev.vars from the example, applies the D1
+// migrations to the local database, starts the local OpenID provider and `wrangler dev`.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
 
@@ -9,16 +9,27 @@ const run = (cmd, args) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
+if (!existsSync("node_modules/.package-lock.json")) run("npm", ["ci", "--no-audit", "--no-fund"]);
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("Created .dev.vars from .dev.vars.example (local secrets; never commit it).");
 }
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
 
-const children = [spawn("npx", ["wrangler", "dev", "--port", "8787"], { stdio: "inherit" })];
-const stop = () => {
+const children = [];
+if (existsSync("scripts/dev-oidc-provider.mjs")) {
+  children.push(spawn("node", ["scripts/dev-oidc-provider.mjs"], { stdio: "inherit" }));
+}
+children.push(spawn("npx", ["wrangler", "dev", "--port", "8787"], { stdio: "inherit" }));
+
+const stopAll = () => {
   for (const child of children) child.kill("SIGTERM");
 };
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-for (const child of children) child.on("exit", (code) => (stop(), process.exit(code ?? 0)));
+process.on("SIGINT", stopAll);
+process.on("SIGTERM", stopAll);
+for (const child of children) {
+  child.on("exit", (code) => {
+    stopAll();
+    process.exit(code ?? 0);
+  });
+}
