@@ -31,7 +31,10 @@ export const authed = (token: string, init: RequestInit = {}): RequestInit => ({
   headers: { ...Object.fromEntries(new Headers(init.headers).entries()), authorization: `Bearer ${token}` },
 });
 
-export async function login(username: string, password: string, ip = "203.0.113.1") {
+/** A fresh benchmark-range address per call, so the per-address sign-in throttle never interferes. */
+export const randomIp = () => `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 254) + 1}`;
+
+export async function login(username: string, password: string, ip = randomIp()) {
   const res = await call(
     "/users/login/local",
     jsonInit("POST", { username, password }, undefined, { "cf-connecting-ip": ip }),
@@ -66,7 +69,7 @@ export async function createUser(
 
 export async function createSignedInUser(overrides: Parameters<typeof createUser>[0] = {}) {
   const user = await createUser(overrides);
-  const { res, body } = await login(user.username, user.password, `198.51.100.${(counter % 200) + 1}`);
+  const { res, body } = await login(user.username, user.password);
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
   return { ...user, token: body.token };
 }
