@@ -48,3 +48,14 @@ describe("password policy", () => {
     else expect(violation).toContain(expected);
   });
 });
+
+describe("timing equalisation", () => {
+  it("checks unknown users against a dummy hash made with today's parameters", async () => {
+    // Were the dummy weaker than real hashes, unknown usernames would answer measurably faster.
+    const { DUMMY_HASH } = await import("../../src/domain/passwords/password-hash");
+    expect(
+      DUMMY_HASH.startsWith(`$scrypt$ln=${CURRENT_PARAMS.logN},r=${CURRENT_PARAMS.r},p=${CURRENT_PARAMS.p}$`),
+    ).toBe(true);
+    expect(needsRehash(DUMMY_HASH)).toBe(false);
+  });
+});

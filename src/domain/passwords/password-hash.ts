@@ -69,13 +69,14 @@ export function needsRehash(stored: string): boolean {
   return logN < CURRENT_PARAMS.logN || r < CURRENT_PARAMS.r || p < CURRENT_PARAMS.p;
 }
 
-let dummyHash: Promise<string> | undefined;
+/** A hash of a throwaway password with CURRENT_PARAMS, so the dummy check costs one derivation. */
+export const DUMMY_HASH =
+  "$scrypt$ln=14,r=8,p=5$fDDls9zqVpbORIw/Exny+g==$K5wx0ftdDSkv2HtX1L80KwNV9n83qK4J8sBx+rKlC4w=";
 
 /**
  * Spend the same work as a real verification when the user does not exist, so an unknown
  * username and a wrong password answer in similar time.
  */
 export async function burnPasswordCheck(password: string): Promise<void> {
-  dummyHash ??= hashPassword("dummy password for timing equalisation");
-  await verifyPassword(password, await dummyHash);
+  await verifyPassword(password, DUMMY_HASH);
 }
