@@ -7,12 +7,15 @@ import { API_PREFIX, registerOpenApi } from "./lib/openapi";
 import type { AppEnv } from "./lib/types";
 import { bindStorage } from "./middleware/bindings";
 import { limitBodies } from "./middleware/body-limits";
+import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
+import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
+import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { meRouter } from "./routes/me/me.index";
 import { systemRouter } from "./routes/system/system.index";
 
 /** Resource routers, mounted under /api/v1 in this order. Add new resources here. */
-const routers = [systemRouter, authRouter, meRouter];
+const routers = [systemRouter, authRouter, meRouter, adminUsersRouter, adminGroupsRouter, adminAuditRouter];
 
 /** The one app factory: the Worker entry point and every test build the app through it. */
 export function createApp() {

@@ -32,7 +32,8 @@ export const authed = (token: string, init: RequestInit = {}): RequestInit => ({
 });
 
 /** A fresh benchmark-range address per call, so the per-address sign-in throttle never interferes. */
-export const randomIp = () => `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 254) + 1}`;
+export const randomIp = () =>
+  `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 254) + 1}`;
 
 export async function login(username: string, password: string, ip = randomIp()) {
   const res = await call(

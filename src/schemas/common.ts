@@ -42,3 +42,32 @@ export const OkSchema = z.object({ ok: z.literal(true) }).openapi("Ok");
 
 /** Security requirement: a session cookie or the same token as a Bearer header. */
 export const sessionSecurity: Record<string, string[]>[] = [{ cookieSession: [] }, { bearerToken: [] }];
+
+/** Responses every administrator-only route can give. */
+export const adminErrorResponses = {
+  401: errorResponse("Not signed in"),
+  403: errorResponse("Administrator role required"),
+  422: validationResponse,
+} as const;
+
+export const PaginationSchema = z
+  .object({
+    page: z.number().int(),
+    per_page: z.number().int(),
+    total_items: z.number().int(),
+    total_pages: z.number().int(),
+  })
+  .openapi("Pagination");
+
+/** Page parameters shared by every paginated list (`per_page` 1..100). */
+export const pageQuery = (defaultPerPage: number) => ({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(defaultPerPage),
+});
+
+export const paginationOf = (page: number, perPage: number, total: number) => ({
+  page,
+  per_page: perPage,
+  total_items: total,
+  total_pages: Math.ceil(total / perPage),
+});

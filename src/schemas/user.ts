@@ -61,3 +61,33 @@ export function toProfileWire(user: UserWithGroup): z.infer<typeof ProfileSchema
     updated_at: user.updatedAt,
   };
 }
+
+/** What administrators see of a user: the profile and the lifecycle fields, never the hash. */
+export const AdminUserSchema = UserSchema.extend({
+  avatar_url: z.string().nullable(),
+  bio: z.string().nullable(),
+  timezone: z.string().nullable(),
+  locale: z.string().nullable(),
+  status_reason: z.string().nullable(),
+  failed_attempts: z.number().int(),
+  locked_until: z.string().nullable(),
+  updated_at: z.string(),
+  password_changed_at: z.string().nullable(),
+  deleted_at: z.string().nullable(),
+}).openapi("AdminUser");
+
+export function toAdminUserWire(user: UserWithGroup): z.infer<typeof AdminUserSchema> {
+  return {
+    ...toUserWire(user),
+    avatar_url: user.avatarUrl,
+    bio: user.bio,
+    timezone: user.timezone,
+    locale: user.locale,
+    status_reason: user.statusReason,
+    failed_attempts: user.failedAttempts,
+    locked_until: user.lockedUntil,
+    updated_at: user.updatedAt,
+    password_changed_at: user.passwordChangedAt,
+    deleted_at: user.deletedAt,
+  };
+}

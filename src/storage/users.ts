@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { groups, type UserRow, users } from "../db/schema";
 
@@ -8,27 +8,35 @@ export type UserWithGroup = UserRow & { group: { id: string; name: string } };
 
 const byUsername = (username: string) => sql`lower(${users.username}) = lower(${username})`;
 
+/**
+ * The user with their group's name. A scalar subquery rather than a join: inside a D1 batch
+ * drizzle maps rows by column name, so a join's two `id` columns would overwrite each other.
+ */
+const userWithGroupFields = {
+  user: users,
+  groupName: sql<string>`(SELECT ${groups.name} FROM ${groups} WHERE ${groups.id} = ${users.groupId})`.as(
+    "group_name",
+  ),
+};
+
+/** The user with their group, as a query a caller may also put in a batch. */
+export function userWithGroupQuery(db: Database, id: string) {
+  return db.select(userWithGroupFields).from(users).where(eq(users.id, id));
+}
+
+export function toUserWithGroup(row: { user: UserRow; groupName: string } | undefined): UserWithGroup | null {
+  return row ? { ...row.user, group: { id: row.user.groupId, name: row.groupName } } : null;
+}
+
 export async function findUserWithGroupById(db: Database, id: string): Promise<UserWithGroup | null> {
-  const row = await db
-    .select({ user: users, group: { id: groups.id, name: groups.name } })
-    .from(users)
-    .innerJoin(groups, eq(groups.id, users.groupId))
-    .where(eq(users.id, id))
-    .get();
-  return row ? { ...row.user, group: row.group } : null;
+  return toUserWithGroup(await userWithGroupQuery(db, id).get());
 }
 
 export async function findUserWithGroupByUsername(
   db: Database,
   username: string,
 ): Promise<UserWithGroup | null> {
-  const row = await db
-    .select({ user: users, group: { id: groups.id, name: groups.name } })
-    .from(users)
-    .innerJoin(groups, eq(groups.id, users.groupId))
-    .where(byUsername(username))
-    .get();
-  return row ? { ...row.user, group: row.group } : null;
+  return toUserWithGroup(await db.select(userWithGroupFields).from(users).where(byUsername(username)).get());
 }
 
 export async function findUserById(db: Database, id: string): Promise<UserRow | null> {
@@ -57,6 +65,8 @@ export const nowIso = () => new Date().toISOString();
 
 /** Statements (not executed) so callers can put them in one batch with an audit entry. */
 export const userStatements = {
+  insertIfUsernameFree: (db: Database, user: NewUser) =>
+    db.insert(users).values(user).onConflictDoNothing().returning({ id: users.id }),
   recordLoginSuccess: (db: Database, id: string, newHash?: string) =>
     db
       .update(users)
@@ -90,3 +100,66 @@ export const userStatements = {
 
 export const PROFILE_FIELDS = ["displayName", "email", "avatarUrl", "bio", "timezone", "locale"] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+export interface UserListFilters {
+  page: number;
+  perPage: number;
+  search?: string;
+  role?: UserRow["role"];
+  groupId?: string;
+  status?: UserRow["status"];
+  identitySource?: UserRow["identitySource"];
+  sortBy: "created_at" | "username" | "last_login_at";
+  sortOrder: "asc" | "desc";
+  includeDeleted: boolean;
+}
+
+/** `%` and `_` in a search are literal characters, not wildcards. */
+const likePattern = (search: string) => `%${search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+function listConditions(filters: UserListFilters): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (!filters.includeDeleted) conditions.push(isNull(users.deletedAt));
+  if (filters.role) conditions.push(eq(users.role, filters.role));
+  if (filters.status) conditions.push(eq(users.status, filters.status));
+  if (filters.groupId) conditions.push(eq(users.groupId, filters.groupId));
+  if (filters.identitySource) conditions.push(eq(users.identitySource, filters.identitySource));
+  if (filters.search) {
+    const pattern = likePattern(filters.search);
+    conditions.push(
+      sql`(lower(${users.username}) LIKE ${pattern} ESCAPE '\\' OR lower(${users.email}) LIKE ${pattern} ESCAPE '\\' OR lower(coalesce(${users.displayName}, '')) LIKE ${pattern} ESCAPE '\\')`,
+    );
+  }
+  return conditions.length > 0 ? and(...conditions) : undefined;
+}
+
+const sortColumns = {
+  created_at: users.createdAt,
+  username: sql`lower(${users.username})`,
+  last_login_at: users.lastLoginAt,
+} as const;
+
+/** The page query and the count query, built apart so tests can EXPLAIN them. */
+export function listUsersQueries(db: Database, filters: UserListFilters) {
+  const where = listConditions(filters);
+  const direction = filters.sortOrder === "asc" ? asc : desc;
+  const page = db
+    .select(userWithGroupFields)
+    .from(users)
+    .where(where)
+    .orderBy(direction(sortColumns[filters.sortBy]), direction(users.id))
+    .limit(filters.perPage)
+    .offset((filters.page - 1) * filters.perPage);
+  const total = db.select({ n: count() }).from(users).where(where);
+  return { page, total };
+}
+
+/** One D1 round trip: the page and the total in one batch. */
+export async function listUsers(db: Database, filters: UserListFilters) {
+  const { page, total } = listUsersQueries(db, filters);
+  const [rows, totals] = await db.batch([page, total]);
+  return {
+    users: rows.flatMap((row) => toUserWithGroup(row) ?? []),
+    total: totals[0]?.n ?? 0,
+  };
+}

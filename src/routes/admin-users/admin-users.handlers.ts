@@ -1,0 +1,245 @@
+import type { Context } from "hono";
+import { UNGROUPED_GROUP_ID } from "../../db/schema";
+import { applyGuardedUserChange, type GuardedChange } from "../../domain/admin/guarded-user-change";
+import { hashPassword } from "../../domain/passwords/password-hash";
+import { passwordPolicyViolation } from "../../domain/passwords/password-policy";
+import { deleteUserSessions, listUserSessions } from "../../domain/sessions/session-store";
+import { conflict, invalid, notFound } from "../../lib/errors";
+import { auditOrigin } from "../../lib/request-context";
+import type { AppEnv, AppRouteHandler } from "../../lib/types";
+import { paginationOf } from "../../schemas/common";
+import { profileUpdateToColumns } from "../../schemas/profile-fields";
+import { toAdminUserWire } from "../../schemas/user";
+import { auditIfChangedStatement } from "../../storage/audit";
+import { findGroup } from "../../storage/groups";
+import {
+  findUserWithGroupById,
+  listUsers,
+  nowIso,
+  toUserWithGroup,
+  userStatements,
+  userWithGroupQuery,
+} from "../../storage/users";
+import type * as routes from "./admin-users.routes";
+
+type Ctx = Context<AppEnv>;
+
+const auditFor = (c: Ctx, action: string, targetId: string, details: Record<string, unknown> = {}) => ({
+  action,
+  actorId: c.var.auth.user.id,
+  targetType: "user",
+  targetId,
+  details,
+  ...auditOrigin(c),
+});
+
+/** Applies a guarded change, then (when sessions end) clears the user's session keys in KV too. */
+async function change(
+  c: Ctx,
+  input: Omit<GuardedChange, "audit"> & { action: string; details?: Record<string, unknown> },
+) {
+  const user = await applyGuardedUserChange(c.var.db, {
+    ...input,
+    audit: auditFor(c, input.action, input.userId, input.details),
+  });
+  // D1's epoch bump already ended them everywhere; deleting the keys is housekeeping.
+  if (input.endSessions) await deleteUserSessions(c.var.kv, user.id);
+  return c.json(toAdminUserWire(user), 200);
+}
+
+async function requireGroup(c: Ctx, groupId: string) {
+  if (!(await findGroup(c.var.db, groupId))) throw notFound("Group");
+}
+
+export const listUsersHandler: AppRouteHandler<typeof routes.listUsers> = async (c) => {
+  const q = c.req.valid("query");
+  const { users, total } = await listUsers(c.var.db, {
+    page: q.page,
+    perPage: q.per_page,
+    search: q.search || undefined,
+    role: q.role,
+    groupId: q.group_id,
+    status: q.status,
+    identitySource: q.identity_source,
+    sortBy: q.sort_by,
+    sortOrder: q.sort_order,
+    includeDeleted: q.include_deleted,
+  });
+  return c.json(
+    {
+      data: users.map(toAdminUserWire),
+      pagination: {
+        page: q.page,
+        per_page: q.per_page,
+        total_items: total,
+        total_pages: Math.ceil(total / q.per_page),
+      },
+    },
+    200,
+  );
+};
+
+export const createUserHandler: AppRouteHandler<typeof routes.createUser> = async (c) => {
+  const body = c.req.valid("json");
+  const groupId = body.group_id ?? UNGROUPED_GROUP_ID;
+  await requireGroup(c, groupId);
+  const violation = passwordPolicyViolation(body.password, body.username);
+  if (violation) throw invalid(["body", "password"], violation, "password_policy");
+  const id = crypto.randomUUID();
+  const db = c.var.db;
+  // One batch: the insert (a no-op when the username is taken, even by a deleted user), its audit
+  // entry only if it applied, and the new row for the answer.
+  const [inserted, , after] = await db.batch([
+    userStatements.insertIfUsernameFree(db, {
+      id,
+      username: body.username,
+      email: body.email?.toLowerCase() ?? null,
+      displayName: body.display_name ?? null,
+      role: body.role,
+      groupId,
+      passwordHash: await hashPassword(body.password),
+      mustChangePassword: body.require_password_change,
+      passwordChangedAt: nowIso(),
+    }),
+    auditIfChangedStatement(
+      db,
+      auditFor(c, "admin.user_created", id, { role: body.role, group_id: groupId }),
+    ),
+    userWithGroupQuery(db, id),
+  ]);
+  const user = toUserWithGroup(after[0]);
+  if (inserted.length === 0 || !user)
+    throw conflict("username_taken", `The username '${body.username}' is taken`);
+  return c.json(toAdminUserWire(user), 201);
+};
+
+export const getUserHandler: AppRouteHandler<typeof routes.getUser> = async (c) => {
+  const user = await findUserWithGroupById(c.var.db, c.req.valid("param").uid);
+  if (!user) throw notFound("User");
+  return c.json(toAdminUserWire(user), 200);
+};
+
+export const patchUserHandler: AppRouteHandler<typeof routes.patchUser> = async (c) => {
+  const columns = profileUpdateToColumns(c.req.valid("json"));
+  return change(c, {
+    userId: c.req.valid("param").uid,
+    set: columns,
+    removesAdmin: false,
+    endSessions: false,
+    action: "admin.user_updated",
+    details: { fields: Object.keys(columns) },
+  });
+};
+
+export const setRoleHandler: AppRouteHandler<typeof routes.setRole> = async (c) => {
+  const { role } = c.req.valid("json");
+  return change(c, {
+    userId: c.req.valid("param").uid,
+    set: { role },
+    removesAdmin: role !== "admin",
+    endSessions: false,
+    action: "admin.role_changed",
+    details: { role },
+  });
+};
+
+export const setGroupHandler: AppRouteHandler<typeof routes.setGroup> = async (c) => {
+  const { group_id } = c.req.valid("json");
+  await requireGroup(c, group_id);
+  return change(c, {
+    userId: c.req.valid("param").uid,
+    set: { groupId: group_id },
+    removesAdmin: false,
+    endSessions: false,
+    action: "admin.group_changed",
+    details: { group_id },
+  });
+};
+
+export const setStatusHandler: AppRouteHandler<typeof routes.setStatus> = async (c) => {
+  const { status, reason } = c.req.valid("json");
+  const active = status === "ACTIVE";
+  return change(c, {
+    userId: c.req.valid("param").uid,
+    set: {
+      status,
+      statusReason: reason ?? null,
+      ...(active ? { failedAttempts: 0, lockedUntil: null } : {}),
+    },
+    removesAdmin: !active,
+    endSessions: !active,
+    action: "admin.status_changed",
+    details: { status, reason: reason ?? null },
+  });
+};
+
+export const unlockUserHandler: AppRouteHandler<typeof routes.unlockUser> = async (c) =>
+  change(c, {
+    userId: c.req.valid("param").uid,
+    set: { failedAttempts: 0, lockedUntil: null },
+    removesAdmin: false,
+    endSessions: false,
+    action: "admin.user_unlocked",
+  });
+
+export const resetPasswordHandler: AppRouteHandler<typeof routes.resetPassword> = async (c) => {
+  const { new_password, require_password_change } = c.req.valid("json");
+  const uid = c.req.valid("param").uid;
+  const target = await findUserWithGroupById(c.var.db, uid);
+  if (!target || target.deletedAt) throw notFound("User");
+  const violation = passwordPolicyViolation(new_password, target.username);
+  if (violation) throw invalid(["body", "new_password"], violation, "password_policy");
+  return change(c, {
+    userId: uid,
+    set: {
+      passwordHash: await hashPassword(new_password),
+      mustChangePassword: require_password_change,
+      passwordChangedAt: nowIso(),
+      failedAttempts: 0,
+      lockedUntil: null,
+    },
+    removesAdmin: false,
+    endSessions: true,
+    action: "admin.password_reset",
+  });
+};
+
+export const deleteUserHandler: AppRouteHandler<typeof routes.deleteUser> = async (c) =>
+  change(c, {
+    userId: c.req.valid("param").uid,
+    set: { deletedAt: nowIso() },
+    removesAdmin: true,
+    endSessions: true,
+    action: "admin.user_deleted",
+  });
+
+export const listSessionsHandler: AppRouteHandler<typeof routes.listSessions> = async (c) => {
+  const user = await findUserWithGroupById(c.var.db, c.req.valid("param").uid);
+  if (!user) throw notFound("User");
+  const sessions = await listUserSessions(c.var.kv, user.id);
+  return c.json(
+    {
+      data: sessions.map((s) => ({
+        id: s.id,
+        created_at: s.createdAt,
+        expires_at: s.expiresAt,
+        method: s.method,
+        ip: s.ip,
+      })),
+    },
+    200,
+  );
+};
+
+export const endSessionsHandler: AppRouteHandler<typeof routes.endSessions> = async (c) => {
+  const uid = c.req.valid("param").uid;
+  const before = await listUserSessions(c.var.kv, uid);
+  await change(c, {
+    userId: uid,
+    set: {},
+    removesAdmin: false,
+    endSessions: true,
+    action: "admin.sessions_ended",
+  });
+  return c.json({ ended: before.length }, 200);
+};

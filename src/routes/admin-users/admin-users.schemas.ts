@@ -1,0 +1,85 @@
+import { z } from "@hono/zod-openapi";
+import { IDENTITY_SOURCES, USER_ROLES, USER_STATUSES } from "../../db/schema";
+import { PASSWORD_MAX_LENGTH } from "../../domain/passwords/password-policy";
+import { PaginationSchema, pageQuery } from "../../schemas/common";
+import { displayNameField, emailField } from "../../schemas/profile-fields";
+import { AdminUserSchema } from "../../schemas/user";
+
+export const UserIdParams = z.object({
+  uid: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "uid", in: "path" } }),
+});
+
+const booleanQuery = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((v) => v === "true");
+
+export const ListUsersQuery = z.object({
+  ...pageQuery(20),
+  search: z.string().trim().max(100).optional(),
+  role: z.enum(USER_ROLES).optional(),
+  group_id: z.string().max(64).optional(),
+  status: z.enum(USER_STATUSES).optional(),
+  identity_source: z.enum(IDENTITY_SOURCES).optional(),
+  sort_by: z.enum(["created_at", "username", "last_login_at"]).default("created_at"),
+  sort_order: z.enum(["asc", "desc"]).default("desc"),
+  include_deleted: booleanQuery,
+});
+
+export const UserListSchema = z
+  .object({ data: z.array(AdminUserSchema), pagination: PaginationSchema })
+  .openapi("UserList");
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
+
+export const CreateUserSchema = z
+  .strictObject({
+    username: z.string().regex(USERNAME_PATTERN, "2-64 characters: letters, digits and . _ @ -"),
+    email: emailField.optional(),
+    display_name: displayNameField.optional(),
+    role: z.enum(USER_ROLES).default("user"),
+    group_id: z.string().max(64).optional(),
+    password: z
+      .string()
+      .min(1)
+      .max(PASSWORD_MAX_LENGTH * 4),
+    require_password_change: z.boolean().default(false),
+  })
+  .openapi("CreateUser");
+
+export const RoleUpdateSchema = z.strictObject({ role: z.enum(USER_ROLES) }).openapi("RoleUpdate");
+export const GroupAssignmentSchema = z
+  .strictObject({ group_id: z.string().min(1).max(64) })
+  .openapi("GroupAssignment");
+export const StatusUpdateSchema = z
+  .strictObject({ status: z.enum(USER_STATUSES), reason: z.string().max(500).optional() })
+  .openapi("StatusUpdate");
+export const PasswordResetSchema = z
+  .strictObject({
+    new_password: z
+      .string()
+      .min(1)
+      .max(PASSWORD_MAX_LENGTH * 4),
+    require_password_change: z.boolean().default(true),
+  })
+  .openapi("PasswordReset");
+
+export const SessionListSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        id: z.string(),
+        created_at: z.string().nullable(),
+        expires_at: z.string().nullable(),
+        method: z.string().nullable(),
+        ip: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi("SessionList");
+
+export const EndedSessionsSchema = z.object({ ended: z.number().int() }).openapi("EndedSessions");

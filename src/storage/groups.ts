@@ -1,0 +1,54 @@
+import { count, eq, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { groups, UNGROUPED_GROUP_ID, users } from "../db/schema";
+import { nowIso } from "./users";
+
+/** All reads and writes of the `groups` table. */
+
+export async function listGroupsWithMemberCounts(db: Database) {
+  return db
+    .select({ group: groups, memberCount: count(users.id) })
+    .from(groups)
+    .leftJoin(users, sql`${users.groupId} = ${groups.id} AND ${users.deletedAt} IS NULL`)
+    .groupBy(groups.id)
+    .orderBy(groups.name)
+    .all();
+}
+
+export async function findGroup(db: Database, id: string) {
+  return (await db.select().from(groups).where(eq(groups.id, id)).get()) ?? null;
+}
+
+export async function findGroupPolicy(db: Database, id: string): Promise<string> {
+  const row = await db.select({ policy: groups.policy }).from(groups).where(eq(groups.id, id)).get();
+  return row?.policy ?? "{}";
+}
+
+export async function countMembers(db: Database, id: string): Promise<number> {
+  const row = await db
+    .select({ n: count() })
+    .from(users)
+    .where(sql`${users.groupId} = ${id} AND ${users.deletedAt} IS NULL`)
+    .get();
+  return row?.n ?? 0;
+}
+
+export const groupStatements = {
+  insert: (db: Database, group: typeof groups.$inferInsert) => db.insert(groups).values(group),
+  update: (
+    db: Database,
+    id: string,
+    fields: Partial<Pick<typeof groups.$inferInsert, "name" | "description" | "policy">>,
+  ) =>
+    db
+      .update(groups)
+      .set({ ...fields, updatedAt: nowIso() })
+      .where(eq(groups.id, id)),
+  /** Members (including soft-deleted users, who still need a valid group) move to `ungrouped`. */
+  moveMembersToUngrouped: (db: Database, id: string) =>
+    db.update(users).set({ groupId: UNGROUPED_GROUP_ID, updatedAt: nowIso() }).where(eq(users.groupId, id)),
+  delete: (db: Database, id: string) => db.delete(groups).where(eq(groups.id, id)),
+};
+
+export const isUniqueViolation = (error: unknown) =>
+  error instanceof Error && /UNIQUE constraint failed/i.test(`${error.message} ${String(error.cause ?? "")}`);
