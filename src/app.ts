@@ -11,11 +11,20 @@ import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
 import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
+import { configRouter } from "./routes/config/config.index";
 import { meRouter } from "./routes/me/me.index";
 import { systemRouter } from "./routes/system/system.index";
 
 /** Resource routers, mounted under /api/v1 in this order. Add new resources here. */
-const routers = [systemRouter, authRouter, meRouter, adminUsersRouter, adminGroupsRouter, adminAuditRouter];
+const routers = [
+  systemRouter,
+  authRouter,
+  meRouter,
+  configRouter,
+  adminUsersRouter,
+  adminGroupsRouter,
+  adminAuditRouter,
+];
 
 /** The one app factory: the Worker entry point and every test build the app through it. */
 export function createApp() {

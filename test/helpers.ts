@@ -74,3 +74,18 @@ export async function createSignedInUser(overrides: Parameters<typeof createUser
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
   return { ...user, token: body.token };
 }
+
+/** A signed-in user in a new group with the given policy (written straight to D1). */
+export async function createSignedInUserInGroup(policy: unknown) {
+  const user = await createSignedInUser();
+  const groupId = crypto.randomUUID();
+  await env.DB.batch([
+    env.DB.prepare("INSERT INTO groups (id, name, policy) VALUES (?, ?, ?)").bind(
+      groupId,
+      `g-${groupId}`,
+      JSON.stringify(policy),
+    ),
+    env.DB.prepare("UPDATE users SET group_id = ? WHERE id = ?").bind(groupId, user.id),
+  ]);
+  return { ...user, groupId };
+}

@@ -3,7 +3,7 @@ import { readSessionToken } from "../domain/sessions/session-cookie";
 import { parseToken, readSession } from "../domain/sessions/session-store";
 import { forbidden, unauthorized } from "../lib/errors";
 import type { AppEnv } from "../lib/types";
-import { findUserWithGroupById } from "../storage/users";
+import { authUserQuery, toUserWithGroup } from "../storage/users";
 
 /**
  * Authenticates with the session token (Bearer header or cookie): one KV read for the session,
@@ -19,7 +19,8 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const session = await readSession(c.var.kv, parsed);
   if (!session || Date.parse(session.expiresAt) <= Date.now())
     throw unauthorized("Session expired or revoked");
-  const user = await findUserWithGroupById(c.var.db, session.userId);
+  const row = await authUserQuery(c.var.db, session.userId).get();
+  const user = toUserWithGroup(row);
   if (
     !user ||
     user.id !== parsed.userId ||
@@ -29,7 +30,12 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   ) {
     throw unauthorized("Session expired or revoked");
   }
-  c.set("auth", { user, sessionId: parsed.id, session });
+  const preferences = {
+    overrides: row?.preferences ?? null,
+    version: row?.preferencesVersion ?? 0,
+    apiKeys: row?.apiKeys ?? "[]",
+  };
+  c.set("auth", { user, sessionId: parsed.id, session, preferences });
   await next();
 });
 

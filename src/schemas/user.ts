@@ -39,7 +39,7 @@ export function toUserWire(user: UserWithGroup): z.infer<typeof UserSchema> {
     email: user.email,
     display_name: user.displayName,
     role: user.role,
-    group: user.group,
+    group: { id: user.group.id, name: user.group.name },
     status: user.status,
     identity_source: user.identitySource,
     must_change_password: user.mustChangePassword,

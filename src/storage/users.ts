@@ -1,10 +1,11 @@
 import { and, asc, count, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { groups, type UserRow, users } from "../db/schema";
+import { groups, type UserRow, userApiKeys, userPreferences, users } from "../db/schema";
 
 /** All reads and writes of the `users` table go through this module. */
 
-export type UserWithGroup = UserRow & { group: { id: string; name: string } };
+/** The user with their group's id, name and (JSON) policy: what every authenticated request loads. */
+export type UserWithGroup = UserRow & { group: { id: string; name: string; policy: string } };
 
 const byUsername = (username: string) => sql`lower(${users.username}) = lower(${username})`;
 
@@ -17,6 +18,9 @@ const userWithGroupFields = {
   groupName: sql<string>`(SELECT ${groups.name} FROM ${groups} WHERE ${groups.id} = ${users.groupId})`.as(
     "group_name",
   ),
+  groupPolicy: sql<string>`(SELECT ${groups.policy} FROM ${groups} WHERE ${groups.id} = ${users.groupId})`.as(
+    "group_policy",
+  ),
 };
 
 /** The user with their group, as a query a caller may also put in a batch. */
@@ -24,8 +28,40 @@ export function userWithGroupQuery(db: Database, id: string) {
   return db.select(userWithGroupFields).from(users).where(eq(users.id, id));
 }
 
-export function toUserWithGroup(row: { user: UserRow; groupName: string } | undefined): UserWithGroup | null {
-  return row ? { ...row.user, group: { id: row.user.groupId, name: row.groupName } } : null;
+export function toUserWithGroup(
+  row: { user: UserRow; groupName: string; groupPolicy: string } | undefined,
+): UserWithGroup | null {
+  return row
+    ? { ...row.user, group: { id: row.user.groupId, name: row.groupName, policy: row.groupPolicy } }
+    : null;
+}
+
+/**
+ * What authentication loads: the user with group, plus the user's preference overrides, their
+ * version and their API-key metadata (no ciphertext), as scalar subqueries of the same statement.
+ * One D1 round trip then serves both the auth check and the preference reads.
+ */
+export function authUserQuery(db: Database, id: string) {
+  return db
+    .select({
+      ...userWithGroupFields,
+      preferences: sql<
+        string | null
+      >`(SELECT ${userPreferences.overrides} FROM ${userPreferences} WHERE ${userPreferences.userId} = ${users.id})`.as(
+        "pref_overrides",
+      ),
+      preferencesVersion: sql<
+        number | null
+      >`(SELECT ${userPreferences.version} FROM ${userPreferences} WHERE ${userPreferences.userId} = ${users.id})`.as(
+        "pref_version",
+      ),
+      apiKeys:
+        sql<string>`(SELECT json_group_array(json_object('section', ${userApiKeys.section}, 'provider', ${userApiKeys.provider}, 'last4', ${userApiKeys.last4})) FROM ${userApiKeys} WHERE ${userApiKeys.userId} = ${users.id})`.as(
+          "api_keys",
+        ),
+    })
+    .from(users)
+    .where(eq(users.id, id));
 }
 
 export async function findUserWithGroupById(db: Database, id: string): Promise<UserWithGroup | null> {

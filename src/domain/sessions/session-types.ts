@@ -12,8 +12,17 @@ export interface SessionRecord {
   userAgent: string | null;
 }
 
+/** The signed-in user's preferences as loaded with the auth read (see authUserQuery). */
+export interface PreferencesSnapshot {
+  overrides: string | null;
+  version: number;
+  /** JSON array of {section, provider, last4}. */
+  apiKeys: string;
+}
+
 export interface AuthContext {
   user: UserWithGroup;
+  preferences: PreferencesSnapshot;
   sessionId: string;
   session: SessionRecord;
 }

@@ -82,12 +82,7 @@ export const adminAuditRouter = createRouter().openapi(listAudit, async (c) => {
         request_id: r.requestId,
         ip: r.ip,
       })),
-      pagination: {
-        page: q.page,
-        per_page: q.per_page,
-        total_items: total,
-        total_pages: Math.ceil(total / q.per_page),
-      },
+      pagination: paginationOf(q.page, q.per_page, total),
     },
     200,
   );

@@ -68,12 +68,7 @@ export const listUsersHandler: AppRouteHandler<typeof routes.listUsers> = async 
   return c.json(
     {
       data: users.map(toAdminUserWire),
-      pagination: {
-        page: q.page,
-        per_page: q.per_page,
-        total_items: total,
-        total_pages: Math.ceil(total / q.per_page),
-      },
+      pagination: paginationOf(q.page, q.per_page, total),
     },
     200,
   );

@@ -1,0 +1,131 @@
+import { z } from "@hono/zod-openapi";
+import { parseDocument, stringify } from "yaml";
+import { zodIssuesToDetail } from "../../lib/create-router";
+import { AppError, ValidationError } from "../../lib/errors";
+import { checkAgainstCatalog, type PreferencesUpdate, SectionOverrideSchema } from "./preference-schemas";
+import type { PreferencesView } from "./preferences-service";
+import { SECTIONS } from "./provider-catalog";
+
+export const YAML_MAX_BYTES = 256 * 1024;
+export const EXPORT_VERSION = 1;
+
+/** A masked key as export writes it; importing it keeps the stored key. */
+const MASK = /^\*{4,}[^*]{0,4}$/;
+const maskKey = (last4: string) => `********${last4}`;
+
+export function exportYaml(view: PreferencesView, username: string): string {
+  const preferences = Object.fromEntries(
+    SECTIONS.map((section) => {
+      const o = view.overrides[section];
+      if (!o) return [section, null];
+      const key = view.keys[section].find((k) => k.provider === o.provider);
+      return [section, { ...o, ...(key ? { api_key: maskKey(key.last4) } : {}) }];
+    }),
+  );
+  return stringify({
+    version: EXPORT_VERSION,
+    exported_at: new Date().toISOString(),
+    user: username,
+    preferences,
+    effective: view.effective,
+  });
+}
+
+const ImportSectionSchema = SectionOverrideSchema.extend({
+  api_key: z.string().min(1).max(4096).nullable().optional(),
+});
+
+/** `user`, `exported_at` and `effective` are informative: accepted and ignored on import. */
+const ImportDocumentSchema = z
+  .strictObject({
+    version: z.literal(EXPORT_VERSION),
+    exported_at: z.string().optional(),
+    user: z.string().optional(),
+    effective: z.unknown().optional(),
+    preferences: z.strictObject({
+      llm: ImportSectionSchema.nullable().optional(),
+      tts: ImportSectionSchema.nullable().optional(),
+      stt: ImportSectionSchema.nullable().optional(),
+    }),
+  })
+  .superRefine((doc, ctx) => {
+    for (const section of SECTIONS) {
+      const value = doc.preferences[section];
+      if (value) checkAgainstCatalog(section, value, ctx, ["preferences", section]);
+    }
+  });
+
+const badYaml = (detail: string) => new AppError(400, "invalid_yaml", detail);
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+function assertNoForbiddenKeys(value: unknown, path: string[]): void {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) assertNoForbiddenKeys(item, [...path, String(i)]);
+  } else if (typeof value === "object" && value !== null) {
+    for (const key of Object.getOwnPropertyNames(value)) {
+      if (FORBIDDEN_KEYS.has(key))
+        throw badYaml(`Key '${key}' is not allowed (at ${[...path, key].join(".")})`);
+      assertNoForbiddenKeys(Reflect.get(value, key), [...path, key]);
+    }
+  }
+}
+
+/**
+ * Parses strictly: duplicate keys, unknown tags, any parser warning, more than 10 aliases, and
+ * prototype-polluting keys are errors. Returns the update it describes (every section present:
+ * null clears it); masked keys are left out so the stored key stays.
+ */
+export function parseImport(text: string): PreferencesUpdate {
+  if (new TextEncoder().encode(text).length > YAML_MAX_BYTES) {
+    throw new AppError(413, "payload_too_large", `The file is larger than ${YAML_MAX_BYTES / 1024} KiB`);
+  }
+  const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false, schema: "core" });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw badYaml(`Invalid YAML: ${problem.message.split("\n")[0]}`);
+  let json: unknown;
+  try {
+    json = doc.toJS({ maxAliasCount: 10 });
+  } catch (error) {
+    throw badYaml(`Invalid YAML: ${error instanceof Error ? error.message.split("\n")[0] : "unreadable"}`);
+  }
+  assertNoForbiddenKeys(json, []);
+  const parsed = ImportDocumentSchema.safeParse(json);
+  if (!parsed.success) throw new ValidationError(zodIssuesToDetail(parsed.error, "file"));
+  const update: PreferencesUpdate = {};
+  for (const section of SECTIONS) {
+    const value = parsed.data.preferences[section] ?? null;
+    if (value === null) {
+      update[section] = null;
+      continue;
+    }
+    const { api_key, ...rest } = value;
+    update[section] = api_key && MASK.test(api_key) ? rest : { ...rest, api_key };
+  }
+  return update;
+}
+
+export interface Change {
+  section: (typeof SECTIONS)[number];
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** What applying `update` to `view` would change, field by field; keys reported as set/deleted only. */
+export function diffUpdate(view: PreferencesView, update: PreferencesUpdate): Change[] {
+  const changes: Change[] = [];
+  for (const section of SECTIONS) {
+    const next = update[section];
+    if (next === undefined) continue;
+    const before = view.overrides[section];
+    for (const field of ["provider", "model", "base_url", "options"] as const) {
+      const from = before?.[field] ?? (field === "options" ? {} : null);
+      const to = next?.[field] ?? (field === "options" ? {} : null);
+      if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ section, field, from, to });
+    }
+    if (next && typeof next.api_key === "string")
+      changes.push({ section, field: "api_key", from: null, to: "set" });
+    if (next && next.api_key === null) changes.push({ section, field: "api_key", from: "set", to: null });
+  }
+  return changes;
+}

@@ -1,0 +1,25 @@
+import { encodeHex } from "oslo/encoding";
+
+/**
+ * Live model lists are cached in KV for 10 minutes under `models:<sha256(user:section:provider)>`:
+ * keyed per user (lists depend on the user's key) but never by the key itself. A preference write
+ * naming a provider deletes that provider's entry, so a new key or base URL is seen at once locally.
+ */
+export const MODEL_CACHE_TTL_SECONDS = 600;
+
+export async function modelCacheKey(userId: string, section: string, provider: string): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(`${userId}:${section}:${provider}`),
+  );
+  return `models:${encodeHex(new Uint8Array(digest))}`;
+}
+
+export async function forgetModelCache(
+  kv: KVNamespace,
+  userId: string,
+  entries: { section: string; provider: string }[],
+): Promise<void> {
+  const keys = await Promise.all(entries.map((e) => modelCacheKey(userId, e.section, e.provider)));
+  await Promise.all(keys.map((key) => kv.delete(key)));
+}

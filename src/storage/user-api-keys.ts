@@ -1,0 +1,49 @@
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { userApiKeys } from "../db/schema";
+import { nowIso } from "./users";
+
+/** Reads and writes of `user_api_keys`: ciphertext only, never plaintext. */
+
+export function keyMetadataQuery(db: Database, userId: string) {
+  return db
+    .select({ section: userApiKeys.section, provider: userApiKeys.provider, last4: userApiKeys.last4 })
+    .from(userApiKeys)
+    .where(eq(userApiKeys.userId, userId));
+}
+
+export async function findKey(db: Database, userId: string, section: string, provider: string) {
+  const row = await db
+    .select()
+    .from(userApiKeys)
+    .where(
+      and(
+        eq(userApiKeys.userId, userId),
+        eq(userApiKeys.section, section),
+        eq(userApiKeys.provider, provider),
+      ),
+    )
+    .get();
+  return row ?? null;
+}
+
+export const apiKeyStatements = {
+  upsert: (db: Database, row: Omit<typeof userApiKeys.$inferInsert, "updatedAt">) =>
+    db
+      .insert(userApiKeys)
+      .values({ ...row, updatedAt: nowIso() })
+      .onConflictDoUpdate({
+        target: [userApiKeys.userId, userApiKeys.section, userApiKeys.provider],
+        set: { keyId: row.keyId, ciphertext: row.ciphertext, last4: row.last4, updatedAt: nowIso() },
+      }),
+  delete: (db: Database, userId: string, section: string, provider: string) =>
+    db
+      .delete(userApiKeys)
+      .where(
+        and(
+          eq(userApiKeys.userId, userId),
+          eq(userApiKeys.section, section),
+          eq(userApiKeys.provider, provider),
+        ),
+      ),
+};

@@ -1,0 +1,166 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { checkBaseUrl } from "../../src/domain/preferences/outbound";
+import { authed, call, createSignedInUser, jsonInit } from "../helpers";
+import { fakeProvider, json } from "./fake-provider";
+
+const production = { allowPrivate: false, timeoutMs: 8000, maxBytes: 65536 };
+
+describe("custom base URLs (SSRF guard)", () => {
+  it.each([
+    "http://api.example.com/v1",
+    "https://127.0.0.1/v1",
+    "https://10.0.0.8/v1",
+    "https://169.254.169.254/latest",
+    "https://[::1]/v1",
+    "https://2130706433/v1",
+    "https://0x7f000001/v1",
+    "https://localhost/v1",
+    "https://metadata.google.internal/v1",
+    "https://printer.local/v1",
+    "https://intranet/v1",
+    "https://user:pass@api.example.com/v1",
+    "https://api.example.com/v1?x=1",
+    "ftp://api.example.com/v1",
+  ])("refuses %s in production", (url) => {
+    expect(() => checkBaseUrl(url, production)).toThrow(/base_url refused/);
+  });
+
+  it("accepts a public https host and trims the trailing slash", () => {
+    expect(checkBaseUrl("https://llm.example.com/v1/", production)).toBe("https://llm.example.com/v1");
+  });
+
+  it("allows localhost when the deployment allows private URLs (local Ollama)", () => {
+    expect(checkBaseUrl("http://localhost:11434", { ...production, allowPrivate: true })).toBe(
+      "http://localhost:11434",
+    );
+  });
+
+  it("a refused URL causes no request at all", async () => {
+    const user = await createSignedInUser();
+    const calls = fakeProvider(() => json(200, {}));
+    const res = await call(
+      "/users/me/config/verify_llm",
+      jsonInit(
+        "POST",
+        { provider: "openai_compatible", api_key: "k-1234", base_url: "ftp://files.example.com/v1" },
+        user.token,
+      ),
+    );
+    expect(res.status).toBe(422);
+    expect(calls).toHaveLength(0);
+  });
+
+  it("verifies an OpenAI-compatible server at its custom base URL", async () => {
+    const user = await createSignedInUser();
+    const calls = fakeProvider(() => json(200, { data: [{ id: "local-model" }] }));
+    const res = await call(
+      "/users/me/config/verify_llm",
+      jsonInit(
+        "POST",
+        { provider: "openai_compatible", api_key: "k-1234", base_url: "https://llm.example.com/v1" },
+        user.token,
+      ),
+    );
+    expect(await res.json()).toMatchObject({ ok: true });
+    expect(calls[0]?.url).toBe("https://llm.example.com/v1/models");
+  });
+
+  it("refuses a custom base_url for a provider that does not take one", async () => {
+    const user = await createSignedInUser();
+    const calls = fakeProvider(() => json(200, {}));
+    const res = await call(
+      "/users/me/config/verify_llm",
+      jsonInit(
+        "POST",
+        { provider: "openai", api_key: "k-1234", base_url: "https://evil.example.com" },
+        user.token,
+      ),
+    );
+    expect(res.status).toBe(422);
+    expect(calls).toHaveLength(0);
+  });
+
+  it("rate-limits verification per user", async () => {
+    const user = await createSignedInUser();
+    fakeProvider(() => json(200, {}));
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await call(
+        "/users/me/config/verify_llm",
+        jsonInit("POST", { provider: "openai", api_key: "k-1234" }, user.token),
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+});
+
+describe("GET /users/me/config/models", () => {
+  it("returns the static list without a key, saying so", async () => {
+    const user = await createSignedInUser();
+    const calls = fakeProvider(() => json(200, {}));
+    const res = await call("/users/me/config/models?provider_name=anthropic&section=llm", authed(user.token));
+    expect(await res.json()).toMatchObject({
+      source: "static",
+      models: expect.arrayContaining(["claude-opus-4-7"]),
+    });
+    expect(calls).toHaveLength(0);
+  });
+
+  it("fetches the live list with the stored key, then serves it from the KV cache", async () => {
+    const user = await createSignedInUser();
+    await call(
+      "/users/me/config",
+      jsonInit("PUT", { llm: { provider: "anthropic", api_key: "sk-ant-secret-9999" } }, user.token),
+    );
+    const calls = fakeProvider(() =>
+      json(200, { data: [{ id: "claude-new-1" }, { id: "claude-new-2" }], has_more: false }),
+    );
+    const first = await call(
+      "/users/me/config/models?provider_name=anthropic&section=llm",
+      authed(user.token),
+    );
+    expect(await first.json()).toMatchObject({
+      source: "live",
+      cached: false,
+      models: ["claude-new-1", "claude-new-2"],
+    });
+    const second = await call(
+      "/users/me/config/models?provider_name=anthropic&section=llm",
+      authed(user.token),
+    );
+    expect(await second.json()).toMatchObject({
+      source: "live",
+      cached: true,
+      models: ["claude-new-1", "claude-new-2"],
+    });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ url: "https://api.anthropic.com/v1/models?limit=1000" });
+    expect(calls[0]?.headers["x-api-key"]).toBe("sk-ant-secret-9999");
+    const { keys } = await env.KV.list({ prefix: "models:" });
+    expect(keys.some((k) => k.name.includes("sk-ant"))).toBe(false);
+  });
+
+  it("falls back to the static list when the provider fails", async () => {
+    const user = await createSignedInUser();
+    await call(
+      "/users/me/config",
+      jsonInit("PUT", { llm: { provider: "openai", api_key: "sk-1234" } }, user.token),
+    );
+    fakeProvider(() => json(500, {}));
+    const res = await call("/users/me/config/models?provider_name=openai&section=llm", authed(user.token));
+    expect(await res.json()).toMatchObject({ source: "static", models: expect.arrayContaining(["gpt-5"]) });
+  });
+
+  it("answers 404 for an unknown provider and 422 for an unknown section", async () => {
+    const user = await createSignedInUser();
+    expect(
+      (await call("/users/me/config/models?provider_name=skynet&section=llm", authed(user.token))).status,
+    ).toBe(404);
+    expect(
+      (await call("/users/me/config/models?provider_name=openai&section=video", authed(user.token))).status,
+    ).toBe(422);
+  });
+});

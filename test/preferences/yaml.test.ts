@@ -1,0 +1,165 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+  authed,
+  call,
+  createSignedInUser,
+  createSignedInUserInGroup,
+  jsonInit,
+  loginAdmin,
+} from "../helpers";
+
+const upload = (token: string, yaml: string, query = "", type = "application/yaml") => {
+  const form = new FormData();
+  form.append("file", new File([yaml], "prefs.yaml", { type }));
+  return call(`/users/me/config/import${query}`, authed(token, { method: "POST", body: form }));
+};
+
+const VALID = `version: 1
+preferences:
+  llm:
+    provider: anthropic
+    model: claude-sonnet-4-6
+    options:
+      temperature: 0.2
+  tts: null
+  stt:
+    provider: deepgram
+    api_key: dg-imported-key-4321
+`;
+
+const version = async () =>
+  (await env.DB.prepare("SELECT max(version) AS v FROM user_preferences").first<{ v: number | null }>())?.v ??
+  0;
+
+describe("GET /users/me/config/export", () => {
+  it("is for administrators only", async () => {
+    const user = await createSignedInUser();
+    expect((await call("/users/me/config/export", authed(user.token))).status).toBe(403);
+  });
+
+  it("returns YAML with a filename, a version and masked secrets", async () => {
+    const admin = await loginAdmin();
+    await call(
+      "/users/me/config",
+      jsonInit("PUT", { llm: { provider: "openai", api_key: "sk-export-secret-wxyz" } }, admin),
+    );
+    const res = await call("/users/me/config/export", authed(admin));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/yaml");
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="preferences-admin.yaml"');
+    const text = await res.text();
+    expect(text).toMatch(/^version: 1$/m);
+    expect(text).toMatch(/api_key: ["']?\*{8}wxyz/);
+    expect(text).not.toContain("sk-export-secret");
+  });
+
+  it("export then import is a no-op that keeps the stored key", async () => {
+    const admin = await loginAdmin();
+    await call(
+      "/users/me/config",
+      jsonInit(
+        "PUT",
+        { tts: { provider: "elevenlabs", model: "eleven_v3", api_key: "xi-round-trip-5555" } },
+        admin,
+      ),
+    );
+    const before = await version();
+    const yaml = await (await call("/users/me/config/export", authed(admin))).text();
+    const res = await upload(admin, yaml);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ dry_run: false, changes: [] });
+    expect(await version()).toBe(before);
+    const config = (await (await call("/users/me/config", authed(admin))).json()) as {
+      overrides: { tts: { api_key: unknown } };
+    };
+    expect(config.overrides.tts.api_key).toEqual({ set: true, last4: "5555" });
+  });
+});
+
+describe("POST /users/me/config/import", () => {
+  it("dry run reports the changes and writes nothing", async () => {
+    const user = await createSignedInUser();
+    const res = await upload(user.token, VALID, "?dry_run=true");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      dry_run: boolean;
+      changes: { section: string; field: string; to: unknown }[];
+    };
+    expect(body.dry_run).toBe(true);
+    expect(body.changes).toEqual(
+      expect.arrayContaining([
+        { section: "llm", field: "provider", from: null, to: "anthropic" },
+        { section: "stt", field: "api_key", from: null, to: "set" },
+      ]),
+    );
+    const row = await env.DB.prepare("SELECT count(*) AS n FROM user_preferences WHERE user_id = ?")
+      .bind(user.id)
+      .first<{ n: number }>();
+    expect(row?.n).toBe(0);
+  });
+
+  it("applies the document in one batch, with an audit record and an encrypted key", async () => {
+    const user = await createSignedInUser();
+    const res = await upload(user.token, VALID);
+    expect(res.status).toBe(200);
+    const config = (await (await call("/users/me/config", authed(user.token))).json()) as {
+      overrides: Record<string, { provider: string; api_key: { last4: string | null } } | null>;
+    };
+    expect(config.overrides.llm?.provider).toBe("anthropic");
+    expect(config.overrides.stt?.api_key.last4).toBe("4321");
+    const audit = await env.DB.prepare(
+      "SELECT details FROM audit_log WHERE action = 'user.preferences_imported' AND target_id = ?",
+    )
+      .bind(user.id)
+      .first<{ details: string }>();
+    expect(audit?.details).toContain("stt:deepgram");
+    expect(audit?.details).not.toContain("dg-imported-key");
+  });
+
+  const bad: [string, string, number, string][] = [
+    ["invalid YAML", "version: 1\npreferences: [unclosed", 400, "Invalid YAML"],
+    [
+      "an alias bomb",
+      `a: &a ["x","x"]\nb: &b [*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c]\n`,
+      400,
+      "Invalid YAML",
+    ],
+    ["an unknown tag", "version: 1\npreferences: !!js/function 'return 1'\n", 400, "Invalid YAML"],
+    ["duplicate keys", "version: 1\nversion: 1\npreferences: {}\n", 400, "Invalid YAML"],
+    ["a __proto__ key", "version: 1\npreferences:\n  __proto__:\n    admin: true\n", 400, "__proto__"],
+    ["an unknown field", "version: 1\npreferences: {}\nowner: root\n", 422, "owner"],
+    ["a wrong type", "version: 1\npreferences:\n  llm:\n    provider: 42\n", 422, "provider"],
+    ["a wrong version", "version: 2\npreferences: {}\n", 422, "version"],
+    ["an unknown provider", "version: 1\npreferences:\n  llm:\n    provider: skynet\n", 422, "skynet"],
+  ];
+  it.each(bad)("refuses %s with a clear 4xx and changes nothing", async (_label, yaml, status, message) => {
+    const user = await createSignedInUser();
+    const res = await upload(user.token, yaml);
+    expect(res.status).toBe(status);
+    expect(JSON.stringify(await res.json())).toContain(message);
+    const row = await env.DB.prepare("SELECT count(*) AS n FROM user_preferences WHERE user_id = ?")
+      .bind(user.id)
+      .first<{ n: number }>();
+    expect(row?.n).toBe(0);
+  });
+
+  it("refuses a file over 256 KiB with 413", async () => {
+    const user = await createSignedInUser();
+    const res = await upload(user.token, `version: 1\n# ${"x".repeat(270 * 1024)}\npreferences: {}\n`);
+    expect(res.status).toBe(413);
+  });
+
+  it("refuses a body that is not multipart with 415", async () => {
+    const user = await createSignedInUser();
+    const res = await call("/users/me/config/import", jsonInit("POST", { version: 1 }, user.token));
+    expect(res.status).toBe(415);
+  });
+
+  it("applies the group policy to imports too", async () => {
+    const user = await createSignedInUserInGroup({ llm: { allowed_providers: ["openai"] } });
+    const res = await upload(user.token, VALID);
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(await res.json())).toContain("anthropic");
+  });
+});
