@@ -32,6 +32,9 @@ export default defineConfig(async () => {
             BOOTSTRAP_ADMIN_PASSWORD: "bootstrap-admin-password",
             ENCRYPTION_KEY: "k1:Xo9Wq0vC2cT3m0mLkUoF1yv0m7yH1JQ7o8c9x4eXb2Q=",
             OIDC_CLIENT_SECRET: "test-client-secret",
+            // A provider faked at the HTTP boundary by test/oidc/fake-idp.ts.
+            OIDC_ISSUER: "https://idp.example.com",
+            OIDC_CLIENT_ID: "edge-users-test",
           },
           d1Databases: ["SCHEMA_CHECK_DB"],
         },

@@ -13,12 +13,14 @@ import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { configRouter } from "./routes/config/config.index";
 import { meRouter } from "./routes/me/me.index";
+import { oidcRouter } from "./routes/oidc/oidc.index";
 import { systemRouter } from "./routes/system/system.index";
 
 /** Resource routers, mounted under /api/v1 in this order. Add new resources here. */
 const routers = [
   systemRouter,
   authRouter,
+  oidcRouter,
   meRouter,
   configRouter,
   adminUsersRouter,

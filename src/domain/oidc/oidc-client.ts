@@ -1,0 +1,163 @@
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import * as oauth from "oauth4webapi";
+import { AppError } from "../../lib/errors";
+import type { OidcConfig } from "./oidc-config";
+
+/**
+ * The protocol steps, on oauth4webapi (an OpenID-certified relying party): discovery,
+ * authorization URL with PKCE S256, authorization-response validation (state, RFC 9207 `iss`,
+ * provider errors), the code exchange with client_secret_basic and the ID-token claim checks
+ * (iss, aud, azp, exp, iat, nonce). oauth4webapi trusts TLS for the token response's signature,
+ * so the ID token's signature is also verified with jose against the provider's JWKS (asymmetric
+ * algorithms only, never `none`; an unknown `kid` triggers one JWKS refetch, so rotation works).
+ */
+const DISCOVERY_TTL_MS = 10 * 60 * 1000;
+const ID_TOKEN_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
+
+const discovered = new Map<string, { as: oauth.AuthorizationServer; expires: number }>();
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+const unavailable = () => new AppError(503, "oidc_unavailable", "The identity provider could not be reached");
+
+function httpOptions(config: OidcConfig) {
+  return { [oauth.allowInsecureRequests]: config.allowInsecure, signal: AbortSignal.timeout(8000) };
+}
+
+/** Discovery metadata, cached per isolate for 10 minutes. */
+export async function discover(config: OidcConfig): Promise<oauth.AuthorizationServer> {
+  const cached = discovered.get(config.issuer.href);
+  if (cached && cached.expires > Date.now()) return cached.as;
+  try {
+    const response = await oauth.discoveryRequest(config.issuer, {
+      ...httpOptions(config),
+      algorithm: "oidc",
+    });
+    const as = await oauth.processDiscoveryResponse(config.issuer, response);
+    discovered.set(config.issuer.href, { as, expires: Date.now() + DISCOVERY_TTL_MS });
+    return as;
+  } catch {
+    throw unavailable();
+  }
+}
+
+export const clientOf = (config: OidcConfig): oauth.Client => ({ client_id: config.clientId });
+
+export interface AuthorizationRequest {
+  url: string;
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+}
+
+export async function buildAuthorizationRequest(
+  config: OidcConfig,
+  as: oauth.AuthorizationServer,
+  redirectUri: string,
+): Promise<AuthorizationRequest> {
+  if (!as.authorization_endpoint) throw unavailable();
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const nonce = oauth.generateRandomNonce();
+  const url = new URL(as.authorization_endpoint);
+  url.searchParams.set("client_id", config.clientId);
+  url.searchParams.set("redirect_uri", redirectUri);
+  url.searchParams.set("response_type", "code");
+  url.searchParams.set("scope", config.scopes);
+  url.searchParams.set("state", state);
+  url.searchParams.set("nonce", nonce);
+  url.searchParams.set("code_challenge", await oauth.calculatePKCECodeChallenge(codeVerifier));
+  url.searchParams.set("code_challenge_method", "S256");
+  return { url: url.toString(), state, nonce, codeVerifier };
+}
+
+/** Why a callback failed, as a fixed code for the frontend (never the provider's text). */
+export type CallbackError =
+  | "access_denied"
+  | "provider_error"
+  | "invalid_response"
+  | "account_disabled"
+  | "identity_in_use";
+
+export class OidcCallbackError extends Error {
+  constructor(readonly code: CallbackError) {
+    super(code);
+    this.name = "OidcCallbackError";
+  }
+}
+
+export interface VerifiedIdentity {
+  subject: string;
+  claims: JWTPayload & Record<string, unknown>;
+}
+
+export async function completeCallback(
+  config: OidcConfig,
+  as: oauth.AuthorizationServer,
+  callbackParams: URLSearchParams,
+  expected: { state: string; nonce: string; codeVerifier: string; redirectUri: string },
+): Promise<VerifiedIdentity> {
+  const client = clientOf(config);
+  let params: URLSearchParams;
+  try {
+    params = oauth.validateAuthResponse(as, client, callbackParams, expected.state);
+  } catch (error) {
+    if (error instanceof oauth.AuthorizationResponseError) {
+      throw new OidcCallbackError(error.error === "access_denied" ? "access_denied" : "provider_error");
+    }
+    throw new OidcCallbackError("invalid_response");
+  }
+  let tokens: oauth.TokenEndpointResponse;
+  try {
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic(config.clientSecret),
+      params,
+      expected.redirectUri,
+      expected.codeVerifier,
+      httpOptions(config),
+    );
+    tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: expected.nonce,
+      requireIdToken: true,
+    });
+  } catch {
+    throw new OidcCallbackError("invalid_response");
+  }
+  const claims = oauth.getValidatedIdTokenClaims(tokens);
+  if (!claims || !tokens.id_token) throw new OidcCallbackError("invalid_response");
+  await verifySignature(config, as, tokens.id_token);
+  return { subject: claims.sub, claims };
+}
+
+async function verifySignature(config: OidcConfig, as: oauth.AuthorizationServer, idToken: string) {
+  if (!as.jwks_uri) throw new OidcCallbackError("invalid_response");
+  let keys = keySets.get(as.jwks_uri);
+  if (!keys) {
+    keys = createRemoteJWKSet(new URL(as.jwks_uri), {
+      cacheMaxAge: DISCOVERY_TTL_MS,
+      cooldownDuration: 30_000,
+    });
+    keySets.set(as.jwks_uri, keys);
+  }
+  try {
+    await jwtVerify(idToken, keys, {
+      issuer: as.issuer,
+      audience: config.clientId,
+      algorithms: ID_TOKEN_ALGORITHMS,
+    });
+  } catch {
+    throw new OidcCallbackError("invalid_response");
+  }
+}

@@ -1,0 +1,135 @@
+import type { Database } from "../../db/client";
+import { UNGROUPED_GROUP_ID } from "../../db/schema";
+import { type AuditEntry, auditStatement } from "../../storage/audit";
+import { findIdentity, identityStatements } from "../../storage/identities";
+import {
+  findUserWithGroupById,
+  nowIso,
+  toUserWithGroup,
+  type UserWithGroup,
+  userStatements,
+  userWithGroupQuery,
+} from "../../storage/users";
+import { OidcCallbackError, type VerifiedIdentity } from "./oidc-client";
+
+const text = (value: unknown, max: number) =>
+  typeof value === "string" && value.trim() ? value.trim().slice(0, max) : null;
+
+/** Profile claims we copy on every sign-in; a picture only when it is an https URL. */
+function profileFromClaims(claims: VerifiedIdentity["claims"]) {
+  const picture = text(claims.picture, 2048);
+  const email = text(claims.email, 254);
+  return {
+    displayName: text(claims.name, 100),
+    email: email && /^[^\s@]+@[^\s@]+$/.test(email) ? email.toLowerCase() : null,
+    avatarUrl: picture?.startsWith("https://") ? picture : null,
+    emailVerified: claims.email_verified === true,
+  };
+}
+
+/** A fresh username that cannot collide with (and so never takes over) an existing one. */
+function newUsername(claims: VerifiedIdentity["claims"]): string {
+  const hint = text(claims.preferred_username, 40) ?? text(claims.email, 80)?.split("@")[0] ?? "user";
+  const base =
+    hint
+      .replace(/[^A-Za-z0-9._-]/g, "")
+      .replace(/^[^A-Za-z0-9]+/, "")
+      .slice(0, 40) || "user";
+  return `${base}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export interface SignInContext {
+  issuer: string;
+  identity: VerifiedIdentity;
+  linkUserId: string | null;
+  origin: Pick<AuditEntry, "requestId" | "ip">;
+}
+
+/**
+ * Finds the user by (issuer, subject) — never by e-mail — or creates them just in time, copying
+ * profile claims (and refreshing them on later sign-ins). With `linkUserId` (a signed-in user
+ * started the flow) the identity is attached to that user instead. Each path is one batch.
+ */
+export async function signInWithIdentity(db: Database, ctx: SignInContext): Promise<UserWithGroup> {
+  const { issuer, identity } = ctx;
+  const profile = profileFromClaims(identity.claims);
+  const existing = await findIdentity(db, issuer, identity.subject);
+  const audit = (action: string, userId: string) =>
+    auditStatement(db, {
+      action,
+      actorId: userId,
+      targetType: "user",
+      targetId: userId,
+      details: { method: "oidc", issuer },
+      ...ctx.origin,
+    });
+
+  if (ctx.linkUserId) {
+    if (existing && existing.userId !== ctx.linkUserId) throw new OidcCallbackError("identity_in_use");
+    if (!existing) {
+      await db.batch([
+        identityStatements.insert(db, {
+          id: crypto.randomUUID(),
+          userId: ctx.linkUserId,
+          issuer,
+          subject: identity.subject,
+          email: profile.email,
+          emailVerified: profile.emailVerified,
+          lastUsedAt: nowIso(),
+        }),
+        audit("user.identity_linked", ctx.linkUserId),
+      ]);
+    }
+    return activeUser(await findUserWithGroupById(db, ctx.linkUserId));
+  }
+
+  if (existing) {
+    const user = activeUser(await findUserWithGroupById(db, existing.userId));
+    const fields = {
+      ...(profile.displayName ? { displayName: profile.displayName } : {}),
+      ...(profile.email ? { email: profile.email } : {}),
+      ...(profile.avatarUrl ? { avatarUrl: profile.avatarUrl } : {}),
+    };
+    const [, , , after] = await db.batch([
+      userStatements.updateProfile(db, user.id, fields),
+      identityStatements.touch(db, existing.id, profile.email, profile.emailVerified),
+      audit("auth.login", user.id),
+      userWithGroupQuery(db, user.id),
+      userStatements.recordLoginSuccess(db, user.id),
+    ]);
+    return activeUser(toUserWithGroup(after[0]));
+  }
+
+  const userId = crypto.randomUUID();
+  const [, , , created] = await db.batch([
+    userStatements.insertIfUsernameFree(db, {
+      id: userId,
+      username: newUsername(identity.claims),
+      email: profile.email,
+      displayName: profile.displayName,
+      avatarUrl: profile.avatarUrl,
+      role: "user",
+      groupId: UNGROUPED_GROUP_ID,
+      identitySource: "OIDC",
+      passwordHash: null,
+      lastLoginAt: nowIso(),
+    }),
+    identityStatements.insert(db, {
+      id: crypto.randomUUID(),
+      userId,
+      issuer,
+      subject: identity.subject,
+      email: profile.email,
+      emailVerified: profile.emailVerified,
+      lastUsedAt: nowIso(),
+    }),
+    audit("auth.login", userId),
+    userWithGroupQuery(db, userId),
+  ]);
+  return activeUser(toUserWithGroup(created[0]));
+}
+
+function activeUser(user: UserWithGroup | null): UserWithGroup {
+  if (!user || user.deletedAt || user.status !== "ACTIVE") throw new OidcCallbackError("account_disabled");
+  return user;
+}

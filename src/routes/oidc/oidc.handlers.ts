@@ -1,0 +1,172 @@
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { allowedFrontendUri, withParams } from "../../domain/oidc/frontend-uri";
+import {
+  buildAuthorizationRequest,
+  completeCallback,
+  discover,
+  OidcCallbackError,
+} from "../../domain/oidc/oidc-client";
+import { type OidcConfig, readOidcConfig } from "../../domain/oidc/oidc-config";
+import {
+  issueLoginCode,
+  randomSecret,
+  STATE_TTL_SECONDS,
+  saveState,
+  sha256,
+  takeLoginCode,
+  takeState,
+} from "../../domain/oidc/oidc-state";
+import { signInWithIdentity } from "../../domain/oidc/provision";
+import { readSessionToken, setSessionCookie } from "../../domain/sessions/session-cookie";
+import { createSession, parseToken, readSession } from "../../domain/sessions/session-store";
+import { readConfig } from "../../lib/config";
+import { AppError, invalid, unauthorized } from "../../lib/errors";
+import { auditOrigin, clientIp } from "../../lib/request-context";
+import type { AppEnv, AppRouteHandler } from "../../lib/types";
+import { toUserWire } from "../../schemas/user";
+import { findUserWithGroupById } from "../../storage/users";
+import type { exchangeLoginCode, loginCallback, startLogin } from "./oidc.routes";
+
+type Ctx = Context<AppEnv>;
+const BINDING_COOKIE = "oidc_binding";
+const CALLBACK_PATH = "/api/v1/users/login/callback";
+
+const redirectUriOf = (c: Ctx, config: OidcConfig) =>
+  config.redirectUri ?? `${new URL(c.req.url).origin}${CALLBACK_PATH}`;
+const isPlainLocalhost = (c: Ctx) => {
+  const url = new URL(c.req.url);
+  return url.protocol === "http:" && ["localhost", "127.0.0.1"].includes(url.hostname);
+};
+
+/** The signed-in user id, when a valid session accompanies the request (for linking). */
+async function sessionUserId(c: Ctx): Promise<string | null> {
+  const token = readSessionToken(c);
+  const parsed = token ? await parseToken(token) : null;
+  const session = parsed ? await readSession(c.var.kv, parsed) : null;
+  if (!session) return null;
+  const user = await findUserWithGroupById(c.var.db, session.userId);
+  return user && user.status === "ACTIVE" && !user.deletedAt && user.sessionEpoch === session.epoch
+    ? user.id
+    : null;
+}
+
+export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) => {
+  const config = readOidcConfig(c.env);
+  const query = c.req.valid("query");
+  const service = readConfig(c.env);
+  const frontendUri = query.frontend_callback_uri
+    ? allowedFrontendUri(query.frontend_callback_uri, service.frontendOrigins)
+    : service.frontendDefaultUri;
+  if (!frontendUri) {
+    throw invalid(
+      ["query", "frontend_callback_uri"],
+      "Not an allowed frontend URI (see FRONTEND_ORIGINS)",
+      "url_not_allowed",
+    );
+  }
+  const linkUserId = query.link === "true" ? await sessionUserId(c) : null;
+  if (query.link === "true" && !linkUserId) throw unauthorized("Sign in first to link another identity");
+
+  const as = await discover(config);
+  const request = await buildAuthorizationRequest(config, as, redirectUriOf(c, config));
+  const binding = randomSecret();
+  await saveState(c.var.kv, request.state, {
+    codeVerifier: request.codeVerifier,
+    nonce: request.nonce,
+    frontendUri,
+    createdAt: new Date().toISOString(),
+    bindingHash: await sha256(binding),
+    linkUserId,
+  });
+  const secure = !isPlainLocalhost(c);
+  setCookie(c, BINDING_COOKIE, binding, {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/api/v1/users/login",
+    maxAge: STATE_TTL_SECONDS,
+    secure,
+  });
+  c.header("Cache-Control", "no-store");
+  if ((c.req.header("accept") ?? "").includes("application/json")) {
+    return c.json({ authorization_url: request.url }, 200);
+  }
+  return c.redirect(request.url, 302);
+};
+
+const invalidState = (detail: string) => new AppError(400, "invalid_state", detail);
+
+export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async (c) => {
+  const config = readOidcConfig(c.env);
+  const query = c.req.valid("query");
+  const record = query.state ? await takeState(c.var.kv, query.state) : null;
+  if (!query.state || !record) throw invalidState("Unknown, expired or already used sign-in state");
+  const binding = getCookie(c, BINDING_COOKIE);
+  deleteCookie(c, BINDING_COOKIE, { path: "/api/v1/users/login" });
+  if (!binding || (await sha256(binding)) !== record.bindingHash) {
+    throw invalidState("This sign-in was started in another browser");
+  }
+  c.header("Cache-Control", "no-store");
+  try {
+    const as = await discover(config);
+    const identity = await completeCallback(config, as, new URL(c.req.url).searchParams, {
+      state: query.state,
+      nonce: record.nonce,
+      codeVerifier: record.codeVerifier,
+      redirectUri: redirectUriOf(c, config),
+    });
+    const user = await signInWithIdentity(c.var.db, {
+      issuer: as.issuer,
+      identity,
+      linkUserId: record.linkUserId,
+      origin: auditOrigin(c),
+    });
+    if (record.linkUserId) return c.redirect(withParams(record.frontendUri, { linked: "true" }), 302);
+    const ttl = readConfig(c.env).sessionTtlSeconds;
+    const session = await createSession(c.var.kv, {
+      userId: user.id,
+      epoch: user.sessionEpoch,
+      method: "oidc",
+      ip: clientIp(c),
+      userAgent: c.req.header("user-agent") ?? null,
+      ttlSeconds: ttl,
+    });
+    setSessionCookie(c, session.token, ttl);
+    const loginCode = await issueLoginCode(c.var.kv, {
+      userId: user.id,
+      epoch: user.sessionEpoch,
+      frontendOrigin: new URL(record.frontendUri).origin,
+    });
+    return c.redirect(withParams(record.frontendUri, { login_code: loginCode }), 302);
+  } catch (error) {
+    const code = error instanceof OidcCallbackError ? error.code : "invalid_response";
+    if (!(error instanceof OidcCallbackError))
+      console.error(`[${c.get("requestId")}] OIDC callback failed: ${String(error)}`);
+    return c.redirect(withParams(record.frontendUri, { error: code }), 302);
+  }
+};
+
+export const exchangeLoginCodeHandler: AppRouteHandler<typeof exchangeLoginCode> = async (c) => {
+  const { code } = c.req.valid("json");
+  const record = await takeLoginCode(c.var.kv, code);
+  const origin = c.req.header("origin");
+  // Browsers always send Origin on a cross-origin POST; the code only works for the frontend it was issued to.
+  if (!record || (origin !== undefined && origin !== record.frontendOrigin)) {
+    throw new AppError(400, "invalid_login_code", "Unknown, used or expired sign-in code");
+  }
+  const user = await findUserWithGroupById(c.var.db, record.userId);
+  if (!user || user.deletedAt || user.status !== "ACTIVE" || user.sessionEpoch !== record.epoch) {
+    throw new AppError(400, "invalid_login_code", "Unknown, used or expired sign-in code");
+  }
+  const ttl = readConfig(c.env).sessionTtlSeconds;
+  const session = await createSession(c.var.kv, {
+    userId: user.id,
+    epoch: user.sessionEpoch,
+    method: "oidc",
+    ip: clientIp(c),
+    userAgent: c.req.header("user-agent") ?? null,
+    ttlSeconds: ttl,
+  });
+  c.header("Cache-Control", "no-store");
+  return c.json({ user: toUserWire(user), token: session.token, expires_at: session.record.expiresAt }, 200);
+};

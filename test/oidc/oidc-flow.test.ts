@@ -1,0 +1,239 @@
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { call, createSignedInUser, createUser, jsonInit } from "../helpers";
+import { startFakeIdp, type Tamper } from "./fake-idp";
+
+const FRONTEND = "http://localhost:5173/after-login";
+let idp: Awaited<ReturnType<typeof startFakeIdp>>;
+
+beforeEach(async () => {
+  idp = await startFakeIdp();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const cookieOf = (res: Response, name: string) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0] ?? "")
+    .find((c) => c.startsWith(`${name}=`)) ?? "";
+
+async function start(frontend = FRONTEND, headers: Record<string, string> = {}) {
+  const res = await call(`/users/login?frontend_callback_uri=${encodeURIComponent(frontend)}`, {
+    headers,
+    redirect: "manual",
+  });
+  const location = new URL(res.headers.get("location") ?? "http://invalid/");
+  idp.nonce = location.searchParams.get("nonce") ?? "";
+  return {
+    res,
+    location,
+    state: location.searchParams.get("state") ?? "",
+    binding: cookieOf(res, "oidc_binding"),
+  };
+}
+
+async function finish(state: string, binding: string, extra = "code=the-code") {
+  return call(`/users/login/callback?${extra}&state=${encodeURIComponent(state)}`, {
+    headers: binding ? { cookie: binding } : {},
+    redirect: "manual",
+  });
+}
+
+async function signIn(tamper: Tamper = {}) {
+  idp.tamper = tamper;
+  const { state, binding } = await start();
+  return finish(state, binding);
+}
+
+describe("GET /users/login", () => {
+  it("redirects to the provider with PKCE S256, a fresh state and nonce, and binds the browser", async () => {
+    const { res, location, binding } = await start();
+    expect(res.status).toBe(302);
+    expect(location.origin + location.pathname).toBe("https://idp.example.com/authorize");
+    const p = location.searchParams;
+    expect(p.get("client_id")).toBe("edge-users-test");
+    expect(p.get("response_type")).toBe("code");
+    expect(p.get("scope")).toBe("openid email profile");
+    expect(p.get("code_challenge_method")).toBe("S256");
+    expect(p.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(p.get("state")).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
+    expect(p.get("nonce")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(p.get("redirect_uri")).toBe("http://localhost:8787/api/v1/users/login/callback");
+    expect(binding).toMatch(/^oidc_binding=.{43}$/);
+    expect(res.headers.getSetCookie().join()).toMatch(/HttpOnly/);
+  });
+
+  it("answers JSON with the authorization URL when asked", async () => {
+    const res = await call("/users/login", { headers: { accept: "application/json" } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { authorization_url: string }).authorization_url).toMatch(
+      /^https:\/\/idp\.example\.com\/authorize\?/,
+    );
+  });
+
+  it.each([
+    "https://evil.example.com/",
+    "http://localhost:5173.evil.com/",
+    "http://localhost:5174/",
+    "https://localhost:5173/",
+    "http://localhost:5173@evil.com/",
+    "//evil.com/",
+    "/\\evil.com",
+    "http:\\\\evil.com",
+    "javascript:alert(1)",
+    "data:text/html,hi",
+    "http://evil.com\\@localhost:5173/",
+  ])("refuses %s with 422 and no redirect", async (uri) => {
+    const res = await call(`/users/login?frontend_callback_uri=${encodeURIComponent(uri)}`, {
+      redirect: "manual",
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers.get("location")).toBeNull();
+  });
+});
+
+describe("GET /users/login/callback", () => {
+  it("signs a new user in just in time and redirects with a one-time code and a session cookie", async () => {
+    const res = await signIn();
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location") ?? "");
+    expect(location.origin + location.pathname).toBe(FRONTEND);
+    const loginCode = location.searchParams.get("login_code") ?? "";
+    expect(loginCode).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const cookie = cookieOf(res, "session");
+    const me = await call("/users/me", { headers: { cookie } });
+    expect(await me.json()).toMatchObject({
+      identity_source: "OIDC",
+      email: "alice@example.org",
+      display_name: "Alice Example",
+    });
+    const token = idp.tokenRequests[0];
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded before base64.
+    const [id, secret] = atob((token?.authorization ?? "").replace(/^Basic /, ""))
+      .split(":")
+      .map(decodeURIComponent);
+    expect([id, secret]).toEqual(["edge-users-test", "test-client-secret"]);
+    expect(token?.body).toMatch(/code_verifier=[A-Za-z0-9_-]{43}/);
+    expect(token?.body).toContain("grant_type=authorization_code");
+  });
+
+  it("exchanges the one-time code once, from the frontend's origin only", async () => {
+    const res = await signIn({ sub: "exchange-subject" });
+    const code = new URL(res.headers.get("location") ?? "").searchParams.get("login_code");
+    const wrongOrigin = await call(
+      "/users/login/exchange",
+      jsonInit("POST", { code }, undefined, { origin: "https://evil.example.com" }),
+    );
+    expect(wrongOrigin.status).toBe(400);
+    const res2 = await signIn({ sub: "exchange-subject" });
+    const code2 = new URL(res2.headers.get("location") ?? "").searchParams.get("login_code");
+    const ok = await call(
+      "/users/login/exchange",
+      jsonInit("POST", { code: code2 }, undefined, { origin: "http://localhost:5173" }),
+    );
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { token: string };
+    expect((await call("/users/me", { headers: { authorization: `Bearer ${body.token}` } })).status).toBe(
+      200,
+    );
+    const again = await call(
+      "/users/login/exchange",
+      jsonInit("POST", { code: code2 }, undefined, { origin: "http://localhost:5173" }),
+    );
+    expect(again.status).toBe(400);
+  });
+
+  it("reuses the same user on a second sign-in of the same subject and refreshes the profile", async () => {
+    await signIn({ sub: "repeat-subject", name: "First Name" });
+    await signIn({ sub: "repeat-subject", name: "Second Name" });
+    const { results } = await env.DB.prepare(
+      "SELECT u.display_name FROM identities i JOIN users u ON u.id = i.user_id WHERE i.subject = 'repeat-subject'",
+    ).all<{ display_name: string }>();
+    expect(results).toEqual([{ display_name: "Second Name" }]);
+  });
+
+  it("never signs into an existing account because the e-mail matches", async () => {
+    const victim = await createUser();
+    await env.DB.prepare("UPDATE users SET email = 'victim@example.org' WHERE id = ?").bind(victim.id).run();
+    const res = await signIn({ sub: "attacker-subject", email: "victim@example.org" });
+    const me = await call("/users/me", { headers: { cookie: cookieOf(res, "session") } });
+    const body = (await me.json()) as { id: string };
+    expect(body.id).not.toBe(victim.id);
+  });
+
+  it.each([
+    ["a wrong audience", { aud: "someone-else" }],
+    ["a wrong issuer", { iss: "https://evil.example.com" }],
+    ["a bad signature", { signWithOtherKey: true }],
+    ["alg none", { algNone: true }],
+    ["an expired token", { expiresIn: -60 }],
+    ["a missing nonce", { nonce: null }],
+    ["a wrong nonce", { nonce: "not-the-nonce" }],
+  ] as [string, Tamper][])(
+    "refuses an ID token with %s: redirect with error=invalid_response, no session",
+    async (_label, tamper) => {
+      const res = await signIn(tamper);
+      expect(res.status).toBe(302);
+      const location = new URL(res.headers.get("location") ?? "");
+      expect(location.searchParams.get("error")).toBe("invalid_response");
+      expect(location.searchParams.get("login_code")).toBeNull();
+      expect(cookieOf(res, "session")).toBe("");
+    },
+  );
+
+  it("turns a provider error into a fixed code, never the provider's text", async () => {
+    const { state, binding } = await start();
+    const res = await finish(state, binding, "error=access_denied&error_description=%3Cscript%3E");
+    const location = new URL(res.headers.get("location") ?? "");
+    expect(location.searchParams.get("error")).toBe("access_denied");
+    expect(location.href).not.toContain("script");
+  });
+
+  it("refuses a replayed state with 400 and no redirect", async () => {
+    const { state, binding } = await start();
+    expect((await finish(state, binding)).status).toBe(302);
+    const replay = await finish(state, binding);
+    expect(replay.status).toBe(400);
+    expect(replay.headers.get("location")).toBeNull();
+  });
+
+  it("refuses an unknown state and a state from another browser", async () => {
+    expect((await finish("A".repeat(43), "oidc_binding=whatever")).status).toBe(400);
+    const { state } = await start();
+    const other = await start();
+    const res = await finish(state, other.binding);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "invalid_state" });
+    expect((await finish(other.state, "")).status).toBe(400);
+  });
+
+  it("refuses a disabled user with error=account_disabled", async () => {
+    await signIn({ sub: "disabled-subject" });
+    await env.DB.prepare(
+      "UPDATE users SET status = 'DISABLED' WHERE id = (SELECT user_id FROM identities WHERE subject = 'disabled-subject')",
+    ).run();
+    const res = await signIn({ sub: "disabled-subject" });
+    expect(new URL(res.headers.get("location") ?? "").searchParams.get("error")).toBe("account_disabled");
+  });
+
+  it("links a provider identity to the signed-in account only from that account's session", async () => {
+    const user = await createSignedInUser();
+    idp.tamper = { sub: "linked-subject" };
+    const unauthenticated = await call("/users/login?link=true", { redirect: "manual" });
+    expect(unauthenticated.status).toBe(401);
+    const startRes = await call("/users/login?link=true", {
+      headers: { authorization: `Bearer ${user.token}` },
+      redirect: "manual",
+    });
+    const location = new URL(startRes.headers.get("location") ?? "");
+    idp.nonce = location.searchParams.get("nonce") ?? "";
+    const res = await finish(location.searchParams.get("state") ?? "", cookieOf(startRes, "oidc_binding"));
+    expect(new URL(res.headers.get("location") ?? "").searchParams.get("linked")).toBe("true");
+    const row = await env.DB.prepare(
+      "SELECT user_id FROM identities WHERE subject = 'linked-subject'",
+    ).first<{ user_id: string }>();
+    expect(row?.user_id).toBe(user.id);
+  });
+});
