@@ -138,7 +138,29 @@ export async function completeCallback(
   const claims = oauth.getValidatedIdTokenClaims(tokens);
   if (!claims || !tokens.id_token) throw new OidcCallbackError("invalid_response");
   await verifySignature(config, as, tokens.id_token);
-  return { subject: claims.sub, claims };
+  const profile =
+    claims.email || claims.name ? {} : await userInfoClaims(config, as, tokens.access_token, claims.sub);
+  return { subject: claims.sub, claims: { ...profile, ...claims } };
+}
+
+/**
+ * Many providers put profile claims only in the UserInfo response; fetch it when the ID token has
+ * none. oauth4webapi checks its `sub` equals the ID token's. Best effort: no profile is no error.
+ */
+async function userInfoClaims(
+  config: OidcConfig,
+  as: oauth.AuthorizationServer,
+  accessToken: string,
+  subject: string,
+) {
+  if (!as.userinfo_endpoint) return {};
+  try {
+    const client = clientOf(config);
+    const response = await oauth.userInfoRequest(as, client, accessToken, httpOptions(config));
+    return await oauth.processUserInfoResponse(as, client, subject, response);
+  } catch {
+    return {};
+  }
 }
 
 async function verifySignature(config: OidcConfig, as: oauth.AuthorizationServer, idToken: string) {

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOidcProvider } from "../../scripts/oidc-provider-server.mjs";
+import { CookieJar, follow, request } from "./oidc-driver";
+import { freePort, type RunningWorker, startWorker } from "./worker-process";
+
+const FRONTEND = "http://localhost:5173/signed-in";
+let worker: RunningWorker;
+let provider: { close: () => Promise<unknown> };
+
+beforeAll(async () => {
+  const providerPort = await freePort();
+  // The provider must know the Worker's exact redirect URI, so the Worker starts first.
+  const issuer = `http://localhost:${providerPort}`;
+  worker = await startWorker({
+    OIDC_ISSUER: issuer,
+    OIDC_CLIENT_ID: "edge-users-e2e",
+    OIDC_CLIENT_SECRET: "e2e-client-secret",
+    FRONTEND_ORIGINS: "http://localhost:5173",
+    FRONTEND_DEFAULT_URI: FRONTEND,
+  });
+  provider = await startOidcProvider({
+    port: providerPort,
+    clientId: "edge-users-e2e",
+    clientSecret: "e2e-client-secret",
+    redirectUris: [`${worker.url}/api/v1/users/login/callback`],
+  });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await provider?.close();
+});
+
+async function signInAs(user: string) {
+  process.env.E2E_OIDC_USER = user;
+  const jar = new CookieJar();
+  const start = await request(
+    jar,
+    `${worker.url}/api/v1/users/login?frontend_callback_uri=${encodeURIComponent(FRONTEND)}`,
+  );
+  expect(start.status).toBe(302);
+  const landed = await follow(jar, start.headers.get("location") ?? "", "http://localhost:5173/");
+  return { jar, landed: new URL(landed) };
+}
+
+describe("OIDC round trip against a real provider (oidc-provider) and wrangler dev", () => {
+  it("signs alice in through the provider's login and consent, then /users/me shows her", async () => {
+    const { jar, landed } = await signInAs("alice");
+    expect(landed.origin + landed.pathname).toBe(FRONTEND);
+    expect(landed.searchParams.get("login_code")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const me = await request(jar, `${worker.url}/api/v1/users/me`);
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({
+      identity_source: "OIDC",
+      email: "alice@example.org",
+      display_name: "Alice Example",
+      username: expect.stringMatching(/^alice-/),
+    });
+  });
+
+  it("reuses the same user on a second sign-in of the same subject", async () => {
+    const first = await signInAs("alice");
+    const second = await signInAs("alice");
+    const idOf = async (jar: CookieJar) =>
+      ((await (await request(jar, `${worker.url}/api/v1/users/me`)).json()) as { id: string }).id;
+    expect(await idOf(second.jar)).toBe(await idOf(first.jar));
+    const bob = await signInAs("bob");
+    expect(await idOf(bob.jar)).not.toBe(await idOf(first.jar));
+  });
+
+  it("gives an other-site frontend a session token for its one-time code", async () => {
+    const { landed } = await signInAs("alice");
+    const code = landed.searchParams.get("login_code");
+    const res = await fetch(`${worker.url}/api/v1/users/login/exchange`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://localhost:5173" },
+      body: JSON.stringify({ code }),
+    });
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    const me = await fetch(`${worker.url}/api/v1/users/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await me.json()).toMatchObject({ email: "alice@example.org" });
+  });
+});
