@@ -101,3 +101,9 @@ CREATE INDEX `users_role_status` ON `users` (`role`,`status`);
 -- 0001_seed_ungrouped_group.sql
 -- The reserved group every user belongs to until an administrator assigns another one.
 INSERT INTO `groups` (`id`, `name`, `description`) VALUES ('ungrouped', 'ungrouped', 'Users not assigned to any group');
+
+-- 0002_admin_list_sort_indexes.sql
+DROP INDEX `users_created_at`;
+DROP INDEX `users_last_login_at`;
+CREATE INDEX `users_created_at_id` ON `users` (`created_at`,`id`);
+CREATE INDEX `users_last_login_at_id` ON `users` (`last_login_at`,`id`);

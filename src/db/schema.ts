@@ -66,8 +66,10 @@ export const users = sqliteTable(
   (t) => [
     uniqueIndex("users_username_lower_unique").on(sql`lower(${t.username})`),
     index("users_email_lower").on(sql`lower(${t.email})`),
-    index("users_created_at").on(t.createdAt),
-    index("users_last_login_at").on(t.lastLoginAt),
+    // (column, id): the admin list sorts by the column with id as tie-breaker, so pages are
+    // stable and SQLite walks the index without a temporary sort.
+    index("users_created_at_id").on(t.createdAt, t.id),
+    index("users_last_login_at_id").on(t.lastLoginAt, t.id),
     index("users_group_id").on(t.groupId),
     index("users_role_status").on(t.role, t.status),
     check("users_role_check", sql`${t.role} in ('admin', 'user')`),

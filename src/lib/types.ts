@@ -1,14 +1,17 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Database } from "../db/client";
 import type { AuthContext } from "../domain/sessions/session-types";
+import type { KvStore } from "../platform/metered-kv";
 
 /** Per-request values set by middleware; handlers read them with `c.get(...)` / `c.var`. */
 export interface AppVariables {
   requestId: string;
-  /** Drizzle over the request's (instrumented) D1 binding. */
+  /** Drizzle over the request's metered D1 session (replica reads for GET, see bindings.ts). */
   db: Database;
-  /** The request's (instrumented) KV binding. */
-  kv: KVNamespace;
+  /** The same, pinned to the primary: authentication and other authorization-critical reads. */
+  primaryDb: Database;
+  /** The request's metered KV binding. */
+  kv: KvStore;
   /** Set by the `requireUser` / `requireAdmin` middleware. */
   auth: AuthContext;
 }

@@ -19,7 +19,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const session = await readSession(c.var.kv, parsed);
   if (!session || Date.parse(session.expiresAt) <= Date.now())
     throw unauthorized("Session expired or revoked");
-  const row = await authUserQuery(c.var.db, session.userId).get();
+  const row = await authUserQuery(c.var.primaryDb, session.userId).get();
   const user = toUserWithGroup(row);
   if (
     !user ||

@@ -183,7 +183,12 @@ export function listUsersQueries(db: Database, filters: UserListFilters) {
     .select(userWithGroupFields)
     .from(users)
     .where(where)
-    .orderBy(direction(sortColumns[filters.sortBy]), direction(users.id))
+    // Usernames are unique, so they need no tie-breaker (and the unique index then serves alone).
+    .orderBy(
+      ...(filters.sortBy === "username"
+        ? [direction(sortColumns.username)]
+        : [direction(sortColumns[filters.sortBy]), direction(users.id)]),
+    )
     .limit(filters.perPage)
     .offset((filters.page - 1) * filters.perPage);
   const total = db.select({ n: count() }).from(users).where(where);

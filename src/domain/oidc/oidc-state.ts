@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import { encodeHex } from "oslo/encoding";
+import type { KvStore } from "../../platform/metered-kv";
 
 /**
  * Sign-in state in KV (docs/storage-schema.md, "OIDC"): `oidc-state:<state>` holds the PKCE
@@ -38,19 +39,19 @@ export async function sha256(value: string): Promise<string> {
 
 const stateKey = (state: string) => `oidc-state:${state}`;
 
-export async function saveState(kv: KVNamespace, state: string, record: OidcStateRecord) {
+export async function saveState(kv: KvStore, state: string, record: OidcStateRecord) {
   await kv.put(stateKey(state), JSON.stringify(record), { expirationTtl: STATE_TTL_SECONDS });
 }
 
 /** Reads and deletes: a replayed callback at this location finds nothing. */
-export async function takeState(kv: KVNamespace, state: string): Promise<OidcStateRecord | null> {
+export async function takeState(kv: KvStore, state: string): Promise<OidcStateRecord | null> {
   if (!/^[A-Za-z0-9_-]{22,128}$/.test(state)) return null;
-  const record = await kv.get<OidcStateRecord>(stateKey(state), "json");
+  const record = await kv.getJson<OidcStateRecord>(stateKey(state));
   if (record) await kv.delete(stateKey(state));
   return record;
 }
 
-export async function issueLoginCode(kv: KVNamespace, record: LoginCodeRecord): Promise<string> {
+export async function issueLoginCode(kv: KvStore, record: LoginCodeRecord): Promise<string> {
   const code = randomSecret();
   await kv.put(`oidc-code:${await sha256(code)}`, JSON.stringify(record), {
     expirationTtl: LOGIN_CODE_TTL_SECONDS,
@@ -58,10 +59,10 @@ export async function issueLoginCode(kv: KVNamespace, record: LoginCodeRecord): 
   return code;
 }
 
-export async function takeLoginCode(kv: KVNamespace, code: string): Promise<LoginCodeRecord | null> {
+export async function takeLoginCode(kv: KvStore, code: string): Promise<LoginCodeRecord | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(code)) return null;
   const key = `oidc-code:${await sha256(code)}`;
-  const record = await kv.get<LoginCodeRecord>(key, "json");
+  const record = await kv.getJson<LoginCodeRecord>(key);
   if (record) await kv.delete(key);
   return record;
 }

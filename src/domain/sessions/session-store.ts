@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import { encodeHex } from "oslo/encoding";
+import type { KvStore } from "../../platform/metered-kv";
 import type { SessionRecord } from "./session-types";
 
 /**
@@ -59,7 +60,7 @@ export function buildSessionRecord(input: NewSession): SessionRecord {
   };
 }
 
-async function writeSession(kv: KVNamespace, id: string, record: SessionRecord): Promise<void> {
+async function writeSession(kv: KvStore, id: string, record: SessionRecord): Promise<void> {
   const ttl = Math.max(60, Math.ceil((Date.parse(record.expiresAt) - Date.now()) / 1000));
   await kv.put(sessionKey(record.userId, id), JSON.stringify(record), {
     expirationTtl: ttl,
@@ -72,7 +73,7 @@ async function writeSession(kv: KVNamespace, id: string, record: SessionRecord):
   });
 }
 
-export async function createSession(kv: KVNamespace, input: NewSession): Promise<IssuedSession> {
+export async function createSession(kv: KvStore, input: NewSession): Promise<IssuedSession> {
   const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
   const token = `${input.userId}.${secret}`;
   const id = await sha256Hex(secret);
@@ -82,15 +83,15 @@ export async function createSession(kv: KVNamespace, input: NewSession): Promise
 }
 
 /** Re-stamps an existing session with a new epoch (after a password change keeps the caller in). */
-export async function restampSession(kv: KVNamespace, id: string, record: SessionRecord, epoch: number) {
+export async function restampSession(kv: KvStore, id: string, record: SessionRecord, epoch: number) {
   await writeSession(kv, id, { ...record, epoch });
 }
 
-export async function readSession(kv: KVNamespace, parsed: ParsedToken): Promise<SessionRecord | null> {
-  return kv.get<SessionRecord>(sessionKey(parsed.userId, parsed.id), "json");
+export async function readSession(kv: KvStore, parsed: ParsedToken): Promise<SessionRecord | null> {
+  return kv.getJson<SessionRecord>(sessionKey(parsed.userId, parsed.id));
 }
 
-export async function deleteSession(kv: KVNamespace, userId: string, id: string): Promise<void> {
+export async function deleteSession(kv: KvStore, userId: string, id: string): Promise<void> {
   await kv.delete(sessionKey(userId, id));
 }
 
@@ -109,7 +110,7 @@ function metadataField(metadata: unknown, field: string): string | null {
 }
 
 /** KV list is eventually consistent: a session created seconds ago elsewhere may be missing. */
-export async function listUserSessions(kv: KVNamespace, userId: string): Promise<SessionSummary[]> {
+export async function listUserSessions(kv: KvStore, userId: string): Promise<SessionSummary[]> {
   const prefix = keyPrefix(userId);
   const sessions: SessionSummary[] = [];
   let cursor: string | undefined;
@@ -133,7 +134,7 @@ export async function listUserSessions(kv: KVNamespace, userId: string): Promise
  * Deletes the user's session keys, optionally keeping one (the caller's own). Callers that need
  * the revocation to hold everywhere at once also bump the user's session_epoch in D1.
  */
-export async function deleteUserSessions(kv: KVNamespace, userId: string, keepId?: string): Promise<number> {
+export async function deleteUserSessions(kv: KvStore, userId: string, keepId?: string): Promise<number> {
   const doomed = (await listUserSessions(kv, userId)).filter((s) => s.id !== keepId);
   await Promise.all(doomed.map((s) => deleteSession(kv, userId, s.id)));
   return doomed.length;

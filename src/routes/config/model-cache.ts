@@ -1,4 +1,5 @@
 import { encodeHex } from "oslo/encoding";
+import type { KvStore } from "../../platform/metered-kv";
 
 /**
  * Live model lists are cached in KV for 10 minutes under `models:<sha256(user:section:provider)>`:
@@ -16,7 +17,7 @@ export async function modelCacheKey(userId: string, section: string, provider: s
 }
 
 export async function forgetModelCache(
-  kv: KVNamespace,
+  kv: KvStore,
   userId: string,
   entries: { section: string; provider: string }[],
 ): Promise<void> {

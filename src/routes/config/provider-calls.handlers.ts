@@ -111,7 +111,7 @@ export const listModelsHandler: AppRouteHandler<typeof listModels> = async (c) =
   if (!entry.models) return c.json({ ...staticList, source: "static" as const, cached: false }, 200);
 
   const cacheKey = await modelCacheKey(c.var.auth.user.id, section, entry.id);
-  const cached = await c.var.kv.get<string[]>(cacheKey, "json");
+  const cached = await c.var.kv.getJson<string[]>(cacheKey);
   if (cached) return c.json({ ...staticList, models: cached, source: "live" as const, cached: true }, 200);
 
   const key = await storedKey(c, section, entry.id);

@@ -1,0 +1,116 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { authed, call, createSignedInUser, jsonInit, login, loginAdmin } from "../helpers";
+import { fakeProvider, json } from "../preferences/fake-provider";
+import { storageCounts } from "./server-timing";
+
+/**
+ * The round-trip budget (docs/performance.md), pinned by counts from Server-Timing, not times.
+ * A batch is one D1 round trip. Authentication is one KV read and one D1 read.
+ */
+let user: Awaited<ReturnType<typeof createSignedInUser>>;
+let admin: string;
+beforeAll(async () => {
+  admin = await loginAdmin(); // also runs the once-per-isolate bootstrap check
+  user = await createSignedInUser();
+});
+
+describe("Server-Timing", () => {
+  it("is on every API response, errors included, with counts and a total", async () => {
+    for (const res of [await call("/health"), await call("/users/me"), await call("/nope")]) {
+      expect(res.headers.get("server-timing")).toMatch(
+        /^d1;desc="\d+ round trips?";dur=\d+, kv;desc="[^"]*";dur=\d+, total;dur=\d+$/,
+      );
+    }
+    expect(storageCounts(await call("/health"))).toMatchObject({ d1: 0, kvRead: 0 });
+  });
+});
+
+describe("authenticated reads: at most one D1 round trip and two KV reads", () => {
+  it.each(["/users/me", "/users/me/profile", "/users/me/config", "/users/me/config/providers"])(
+    "%s",
+    async (path) => {
+      const res = await call(path, authed(user.token));
+      expect(res.status).toBe(200);
+      const counts = storageCounts(res);
+      expect(counts.d1).toBeLessThanOrEqual(1);
+      expect(counts.kvRead).toBeLessThanOrEqual(2);
+      expect(counts.kvWrite + counts.kvDelete).toBe(0);
+    },
+  );
+
+  it("/users/me/config/models on a cache hit", async () => {
+    const owner = await createSignedInUser();
+    await call(
+      "/users/me/config",
+      jsonInit("PUT", { llm: { provider: "openai", api_key: "sk-1234" } }, owner.token),
+    );
+    fakeProvider(() => json(200, { data: [{ id: "gpt-5" }] }));
+    await call("/users/me/config/models?provider_name=openai&section=llm", authed(owner.token));
+    const hit = await call("/users/me/config/models?provider_name=openai&section=llm", authed(owner.token));
+    expect(await hit.clone().json()).toMatchObject({ cached: true });
+    const counts = storageCounts(hit);
+    expect(counts.d1).toBeLessThanOrEqual(1);
+    expect(counts.kvRead).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("writes: one D1 batch besides the authentication read", () => {
+  it("PUT /users/me/profile", async () => {
+    const res = await call("/users/me/profile", jsonInit("PUT", { bio: "budget" }, user.token));
+    expect(res.status).toBe(200);
+    expect(storageCounts(res).d1).toBe(2);
+  });
+
+  it("PUT /users/me/config, with a key", async () => {
+    const res = await call(
+      "/users/me/config",
+      jsonInit("PUT", { llm: { provider: "groq", api_key: "gsk-9999" } }, user.token),
+    );
+    expect(res.status).toBe(200);
+    expect(storageCounts(res).d1).toBe(2);
+  });
+
+  it("admin role change", async () => {
+    const target = await createSignedInUser();
+    const res = await call(`/users/admin/users/${target.id}/role`, jsonInit("PUT", { role: "admin" }, admin));
+    expect(res.status).toBe(200);
+    expect(storageCounts(res).d1).toBe(2);
+  });
+});
+
+describe("sign-in and admin list", () => {
+  it("local sign-in: at most two D1 round trips and one KV write", async () => {
+    const { res } = await login(user.username, user.password);
+    expect(res.status).toBe(200);
+    const counts = storageCounts(res);
+    expect(counts.d1).toBeLessThanOrEqual(2);
+    expect(counts.kvWrite).toBe(1);
+  });
+
+  it("admin list with search: one D1 round trip (page + count batch) besides authentication", async () => {
+    const res = await call("/users/admin/users?search=user&per_page=50", authed(admin));
+    expect(res.status).toBe(200);
+    expect(storageCounts(res).d1).toBe(2);
+  });
+});
+
+describe("D1 read replication (Sessions API)", () => {
+  it("returns a bookmark and accepts it back for read-your-writes", async () => {
+    const write = await call("/users/me/profile", jsonInit("PUT", { bio: "bookmarked" }, user.token));
+    const bookmark = write.headers.get("x-d1-bookmark");
+    expect(bookmark).toBeTruthy();
+    const read = await call(
+      "/users/me/profile",
+      authed(user.token, { headers: { "x-d1-bookmark": bookmark ?? "" } }),
+    );
+    expect(await read.json()).toMatchObject({ bio: "bookmarked" });
+  });
+
+  it.each(["garbage", "0".repeat(500), "../../etc", "00000000-00000000-00000000-zz"])(
+    "ignores a malformed bookmark (%s) instead of failing",
+    async (bookmark) => {
+      const res = await call("/users/me", authed(user.token, { headers: { "x-d1-bookmark": bookmark } }));
+      expect(res.status).toBe(200);
+    },
+  );
+});
