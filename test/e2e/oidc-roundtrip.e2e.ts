@@ -1,3 +1,6 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOidcProvider } from "../../scripts/oidc-provider-server.mjs";
 import { CookieJar, follow, request } from "./oidc-driver";
@@ -11,13 +14,17 @@ beforeAll(async () => {
   const providerPort = await freePort();
   // The provider must know the Worker's exact redirect URI, so the Worker starts first.
   const issuer = `http://localhost:${providerPort}`;
-  worker = await startWorker({
-    OIDC_ISSUER: issuer,
-    OIDC_CLIENT_ID: "edge-users-e2e",
-    OIDC_CLIENT_SECRET: "e2e-client-secret",
-    FRONTEND_ORIGINS: "http://localhost:5173",
-    FRONTEND_DEFAULT_URI: FRONTEND,
-  });
+  const workerPort = await freePort();
+  worker = await startWorker(
+    {
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: "edge-users-e2e",
+      OIDC_CLIENT_SECRET: "e2e-client-secret",
+      FRONTEND_ORIGINS: "http://localhost:5173",
+      FRONTEND_DEFAULT_URI: `http://localhost:${workerPort}/api/v1/users/me`,
+    },
+    workerPort,
+  );
   provider = await startOidcProvider({
     port: providerPort,
     clientId: "edge-users-e2e",
@@ -82,5 +89,38 @@ describe("OIDC round trip against a real provider (oidc-provider) and wrangler d
       headers: { authorization: `Bearer ${token}` },
     });
     expect(await me.json()).toMatchObject({ email: "alice@example.org" });
+  });
+});
+
+describe("in a real browser (Chromium via playwright-core)", () => {
+  it("signs in through the provider's pages and lands signed in, cookies and all", async () => {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      // No frontend_callback_uri: the flow returns to FRONTEND_DEFAULT_URI, here /users/me.
+      await page.goto(`${worker.url}/api/v1/users/login`);
+      await page.fill('input[name="login"]', "bob");
+      await page.fill('input[name="password"]', "any password");
+      await page.click('button[type="submit"]');
+      await page.click('button[type="submit"]'); // consent
+      await page.waitForURL(`${worker.url}/api/v1/users/me**`);
+      const body = JSON.parse((await page.textContent("body")) ?? "{}");
+      expect(body).toMatchObject({ email: "bob@example.org", identity_source: "OIDC" });
+      const cookies = await page.context().cookies(worker.url);
+      expect(cookies.find((c) => c.name === "session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+      expect(cookies.find((c) => c.name === "oidc_binding")).toBeUndefined();
+      await page.screenshot({ path: path.join(tmpdir(), "edge-users-browser-signin.png") });
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -26,21 +26,30 @@ export interface RunningWorker {
  * Runs the Worker as an operator would in development: `wrangler dev` with local D1 and KV in a
  * fresh directory, migrations applied first, configuration passed as `--var`.
  */
-export async function startWorker(vars: Record<string, string>): Promise<RunningWorker> {
+export async function startWorker(vars: Record<string, string>, port?: number): Promise<RunningWorker> {
   const persist = mkdtempSync(path.join(tmpdir(), "edge-users-e2e-"));
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
     stdio: "ignore",
     env: { ...process.env, CI: "true" },
   });
-  const port = await freePort();
-  const args = ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persist];
+  const workerPort = port ?? (await freePort());
+  const args = [
+    "wrangler",
+    "dev",
+    "--port",
+    String(workerPort),
+    "--ip",
+    "127.0.0.1",
+    "--persist-to",
+    persist,
+  ];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child: ChildProcess = spawn("npx", args, {
     stdio: "ignore",
     detached: true,
     env: { ...process.env, CI: "true" },
   });
-  const url = `http://localhost:${port}`;
+  const url = `http://localhost:${workerPort}`;
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     try {
