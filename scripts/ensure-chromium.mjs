@@ -13,7 +13,9 @@ if (!existsSync(CHROMIUM)) {
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
     });
   } catch {
-    console.error(`Could not install chromium. Install it yourself (apt-get install chromium) or set CHROMIUM_PATH.`);
+    console.error(
+      `Could not install chromium. Install it yourself (apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
     process.exit(1);
   }
 }
