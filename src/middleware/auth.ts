@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { readSessionToken } from "../domain/sessions/session-cookie";
 import { parseToken, readSession } from "../domain/sessions/session-store";
-import { forbidden, unauthorized } from "../lib/errors";
+import { AppError, forbidden, unauthorized } from "../lib/errors";
 import type { AppEnv } from "../lib/types";
 import { authUserQuery, toUserWithGroup } from "../storage/users";
 
@@ -36,8 +36,25 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
     apiKeys: row?.apiKeys ?? "[]",
   };
   c.set("auth", { user, sessionId: parsed.id, session, preferences });
+  if (user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
+    throw new AppError(
+      403,
+      "password_change_required",
+      "Change your password first (PUT /api/v1/users/password)",
+    );
+  }
   await next();
 });
+
+/**
+ * A user whose password was set by an administrator (reset, or created with
+ * require_password_change) may only see who they are, change the password, or sign out.
+ */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
+  "GET /api/v1/users/me",
+  "PUT /api/v1/users/password",
+  "POST /api/v1/users/logout",
+]);
 
 /** requireUser, then the role as it is in D1 right now. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {

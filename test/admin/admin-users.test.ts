@@ -240,3 +240,27 @@ describe("user lifecycle", () => {
     expect(missing.status).toBe(404);
   });
 });
+
+describe("require_password_change", () => {
+  it("confines the user to /me, password change and logout until the password is changed", async () => {
+    const username = `fresh-${crypto.randomUUID().slice(0, 6)}`;
+    await call(
+      "/users/admin/users",
+      jsonInit("POST", { username, password: "initial password 1", require_password_change: true }, admin),
+    );
+    const { body } = await login(username, "initial password 1");
+    const token = body.token;
+    expect(await (await call("/users/me", authed(token))).json()).toMatchObject({
+      must_change_password: true,
+    });
+    const blocked = await call("/users/me/profile", authed(token));
+    expect(blocked.status).toBe(403);
+    expect(await blocked.json()).toMatchObject({ code: "password_change_required" });
+    const changed = await call(
+      "/users/password",
+      jsonInit("PUT", { current_password: "initial password 1", new_password: "my own password 22" }, token),
+    );
+    expect(changed.status).toBe(200);
+    expect((await call("/users/me/profile", authed(token))).status).toBe(200);
+  });
+});
