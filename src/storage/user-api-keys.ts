@@ -5,6 +5,9 @@ import { nowIso } from "./users";
 
 /** Reads and writes of `user_api_keys`: ciphertext only, never plaintext. */
 
+const keyRow = (userId: string, section: string, provider: string) =>
+  and(eq(userApiKeys.userId, userId), eq(userApiKeys.section, section), eq(userApiKeys.provider, provider));
+
 export function keyMetadataQuery(db: Database, userId: string) {
   return db
     .select({ section: userApiKeys.section, provider: userApiKeys.provider, last4: userApiKeys.last4 })
@@ -16,13 +19,7 @@ export async function findKey(db: Database, userId: string, section: string, pro
   const row = await db
     .select()
     .from(userApiKeys)
-    .where(
-      and(
-        eq(userApiKeys.userId, userId),
-        eq(userApiKeys.section, section),
-        eq(userApiKeys.provider, provider),
-      ),
-    )
+    .where(keyRow(userId, section, provider))
     .get();
   return row ?? null;
 }
@@ -37,13 +34,5 @@ export const apiKeyStatements = {
         set: { keyId: row.keyId, ciphertext: row.ciphertext, last4: row.last4, updatedAt: nowIso() },
       }),
   delete: (db: Database, userId: string, section: string, provider: string) =>
-    db
-      .delete(userApiKeys)
-      .where(
-        and(
-          eq(userApiKeys.userId, userId),
-          eq(userApiKeys.section, section),
-          eq(userApiKeys.provider, provider),
-        ),
-      ),
+    db.delete(userApiKeys).where(keyRow(userId, section, provider)),
 };

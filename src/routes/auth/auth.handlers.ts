@@ -1,10 +1,11 @@
 import { verifyLocalLogin } from "../../domain/local-login";
 import { hashPassword, verifyPassword } from "../../domain/passwords/password-hash";
 import { passwordPolicyViolation } from "../../domain/passwords/password-policy";
-import { clearSessionCookie, setSessionCookie } from "../../domain/sessions/session-cookie";
-import { createSession, deleteSession, restampSession } from "../../domain/sessions/session-store";
+import { clearSessionCookie } from "../../domain/sessions/session-cookie";
+import { deleteSession, restampSession } from "../../domain/sessions/session-store";
 import { readConfig } from "../../lib/config";
 import { AppError, invalid } from "../../lib/errors";
+import { issueSession } from "../../lib/issue-session";
 import { auditOrigin, clientIp } from "../../lib/request-context";
 import type { AppRouteHandler } from "../../lib/types";
 import { toUserWire } from "../../schemas/user";
@@ -27,16 +28,7 @@ export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) =
   const config = readConfig(c.env);
   await throttle(c.env.LOGIN_LIMITER, `login:${clientIp(c) ?? "unknown"}`);
   const user = await verifyLocalLogin(c.var.db, config, { username, password, origin: auditOrigin(c) });
-  const session = await createSession(c.var.kv, {
-    userId: user.id,
-    epoch: user.sessionEpoch,
-    method: "local",
-    ip: clientIp(c),
-    userAgent: c.req.header("user-agent") ?? null,
-    ttlSeconds: config.sessionTtlSeconds,
-  });
-  setSessionCookie(c, session.token, config.sessionTtlSeconds);
-  c.header("Cache-Control", "no-store");
+  const session = await issueSession(c, user, "local", { cookie: true });
   return c.json({ user: toUserWire(user), token: session.token, expires_at: session.record.expiresAt }, 200);
 };
 

@@ -18,11 +18,12 @@ import {
   takeState,
 } from "../../domain/oidc/oidc-state";
 import { signInWithIdentity } from "../../domain/oidc/provision";
-import { readSessionToken, setSessionCookie } from "../../domain/sessions/session-cookie";
-import { createSession, parseToken, readSession } from "../../domain/sessions/session-store";
+import { readSessionToken } from "../../domain/sessions/session-cookie";
+import { parseToken, readSession } from "../../domain/sessions/session-store";
 import { readConfig } from "../../lib/config";
 import { AppError, invalid, unauthorized } from "../../lib/errors";
-import { auditOrigin, clientIp } from "../../lib/request-context";
+import { issueSession } from "../../lib/issue-session";
+import { auditOrigin } from "../../lib/request-context";
 import type { AppEnv, AppRouteHandler } from "../../lib/types";
 import { toUserWire } from "../../schemas/user";
 import { findUserWithGroupById } from "../../storage/users";
@@ -122,16 +123,7 @@ export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async
       origin: auditOrigin(c),
     });
     if (record.linkUserId) return c.redirect(withParams(record.frontendUri, { linked: "true" }), 302);
-    const ttl = readConfig(c.env).sessionTtlSeconds;
-    const session = await createSession(c.var.kv, {
-      userId: user.id,
-      epoch: user.sessionEpoch,
-      method: "oidc",
-      ip: clientIp(c),
-      userAgent: c.req.header("user-agent") ?? null,
-      ttlSeconds: ttl,
-    });
-    setSessionCookie(c, session.token, ttl);
+    await issueSession(c, user, "oidc", { cookie: true });
     const loginCode = await issueLoginCode(c.var.kv, {
       userId: user.id,
       epoch: user.sessionEpoch,
@@ -158,15 +150,7 @@ export const exchangeLoginCodeHandler: AppRouteHandler<typeof exchangeLoginCode>
   if (!user || user.deletedAt || user.status !== "ACTIVE" || user.sessionEpoch !== record.epoch) {
     throw new AppError(400, "invalid_login_code", "Unknown, used or expired sign-in code");
   }
-  const ttl = readConfig(c.env).sessionTtlSeconds;
-  const session = await createSession(c.var.kv, {
-    userId: user.id,
-    epoch: user.sessionEpoch,
-    method: "oidc",
-    ip: clientIp(c),
-    userAgent: c.req.header("user-agent") ?? null,
-    ttlSeconds: ttl,
-  });
-  c.header("Cache-Control", "no-store");
+  // Token only: this client is on another site, where our cookie would be a third-party cookie.
+  const session = await issueSession(c, user, "oidc", { cookie: false });
   return c.json({ user: toUserWire(user), token: session.token, expires_at: session.record.expiresAt }, 200);
 };
