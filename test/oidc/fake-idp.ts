@@ -28,7 +28,7 @@ const keys = (async () => {
   return { privateKey: signing.privateKey, other, signingPublic: await exportJWK(signing.publicKey) };
 })();
 
-export async function startFakeIdp() {
+export async function startFakeIdp(options: { advertiseIssParameter?: boolean } = {}) {
   const { privateKey, other, signingPublic } = await keys;
   const state = {
     nonce: "",
@@ -46,6 +46,7 @@ export async function startFakeIdp() {
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["RS256"],
     code_challenge_methods_supported: ["S256"],
+    authorization_response_iss_parameter_supported: options.advertiseIssParameter ?? false,
   };
 
   async function idToken(): Promise<string> {
