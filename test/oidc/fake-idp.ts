@@ -10,6 +10,8 @@ export const ISSUER = "https://idp.example.com";
 export const CLIENT_ID = "edge-users-test";
 
 export interface Tamper {
+  /** Sign with the second key under kid k2, and publish it: a key rotation. */
+  rotated?: boolean;
   aud?: string;
   iss?: string;
   nonce?: string | null;
@@ -30,13 +32,17 @@ const keys = (async () => {
 
 export async function startFakeIdp(options: { advertiseIssParameter?: boolean } = {}) {
   const { privateKey, other, signingPublic } = await keys;
-  const state = {
-    nonce: "",
-    tamper: {} as Tamper,
-    tokenRequests: [] as { body: string; authorization: string | null }[],
-  };
+  const rotated = { kid: "k2", publicJwk: await exportJWK(other.publicKey) };
+  const tamper: Tamper = {};
+  const tokenRequests: { body: string; authorization: string | null }[] = [];
+  const state = { nonce: "", tamper, tokenRequests, jwksFetches: 0 };
 
-  const jwks = { keys: [{ ...signingPublic, kid: "k1", alg: "RS256", use: "sig" }] };
+  const jwks = () => ({
+    keys: [
+      { ...signingPublic, kid: "k1", alg: "RS256", use: "sig" },
+      ...(state.tamper.rotated ? [{ ...rotated.publicJwk, kid: rotated.kid, alg: "RS256", use: "sig" }] : []),
+    ],
+  });
   const discovery = {
     issuer: ISSUER,
     authorization_endpoint: `${ISSUER}/authorize`,
@@ -66,12 +72,12 @@ export async function startFakeIdp(options: { advertiseIssParameter?: boolean } 
       return `${enc({ alg: "none" })}.${enc({ ...claims, iss: ISSUER, aud: CLIENT_ID, iat: now, exp: now + 300 })}.`;
     }
     return new SignJWT(claims)
-      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setProtectedHeader({ alg: "RS256", kid: t.rotated ? "k2" : "k1" })
       .setIssuer(t.iss ?? ISSUER)
       .setAudience(t.aud ?? CLIENT_ID)
       .setIssuedAt(now - (t.expiresIn !== undefined && t.expiresIn < 0 ? 600 : 0))
       .setExpirationTime(now + (t.expiresIn ?? 300))
-      .sign(t.signWithOtherKey ? other.privateKey : privateKey);
+      .sign(t.signWithOtherKey || t.rotated ? other.privateKey : privateKey);
   }
 
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
@@ -80,7 +86,10 @@ export async function startFakeIdp(options: { advertiseIssParameter?: boolean } 
     const json = (body: unknown, status = 200) =>
       new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
     if (url.href === `${ISSUER}/.well-known/openid-configuration`) return json(discovery);
-    if (url.href === `${ISSUER}/jwks`) return json(jwks);
+    if (url.href === `${ISSUER}/jwks`) {
+      state.jwksFetches += 1;
+      return json(jwks());
+    }
     if (url.href === `${ISSUER}/token`) {
       state.tokenRequests.push({
         body: await request.text(),
