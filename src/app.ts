@@ -8,6 +8,7 @@ import type { AppEnv } from "./lib/types";
 import { bindStorage } from "./middleware/bindings";
 import { limitBodies } from "./middleware/body-limits";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
+import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
 import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
@@ -26,6 +27,7 @@ const routers = [
   adminUsersRouter,
   adminGroupsRouter,
   adminAuditRouter,
+  adminEncryptionRouter,
 ];
 
 /** The one app factory: the Worker entry point and every test build the app through it. */

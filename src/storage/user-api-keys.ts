@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, count, eq, ne } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { userApiKeys } from "../db/schema";
 import { nowIso } from "./users";
@@ -36,3 +36,35 @@ export const apiKeyStatements = {
   delete: (db: Database, userId: string, section: string, provider: string) =>
     db.delete(userApiKeys).where(keyRow(userId, section, provider)),
 };
+
+/** Rows encrypted under any key other than `currentKeyId`, oldest first, `limit` at a time. */
+export async function keysNotUnder(db: Database, currentKeyId: string, limit: number) {
+  return db
+    .select()
+    .from(userApiKeys)
+    .where(ne(userApiKeys.keyId, currentKeyId))
+    .orderBy(userApiKeys.updatedAt)
+    .limit(limit)
+    .all();
+}
+
+export async function countKeysNotUnder(db: Database, currentKeyId: string) {
+  const row = await db
+    .select({ n: count() })
+    .from(userApiKeys)
+    .where(ne(userApiKeys.keyId, currentKeyId))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** Replaces one row's ciphertext, only if it still holds the ciphertext we re-encrypted. */
+export function reencryptStatement(
+  db: Database,
+  row: { userId: string; section: string; provider: string; ciphertext: string },
+  sealed: { keyId: string; ciphertext: string },
+) {
+  return db
+    .update(userApiKeys)
+    .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+    .where(and(keyRow(row.userId, row.section, row.provider), eq(userApiKeys.ciphertext, row.ciphertext)));
+}
