@@ -41,6 +41,9 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
+      // Sign-in tests hash with production scrypt parameters (~0.2 s each); under a loaded CI
+      // machine a test making 20+ attempts needs more than vitest's default 5 s.
+      testTimeout: 30_000,
       setupFiles: ["./test/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**"],

@@ -102,6 +102,24 @@ describe("brute-force protection", () => {
     expect(sixth.res.headers.get("retry-after")).toBe("120");
   });
 
+  it("locks an unknown username exactly like a real one, so lockout reveals nothing", async () => {
+    const real = await createUser();
+    const unknown = `ghost-${crypto.randomUUID().slice(0, 8)}`;
+    const answers = async (username: string) => {
+      const out: [number, string | null, unknown][] = [];
+      for (let i = 0; i < 6; i++) {
+        const { res, body } = await login(username, "wrong password!!");
+        out.push([res.status, res.headers.get("retry-after"), body]);
+      }
+      return out;
+    };
+    const [realAnswers, unknownAnswers] = [await answers(real.username), await answers(unknown)];
+    expect(unknownAnswers).toEqual(realAnswers);
+    expect(realAnswers.map(([status]) => status)).toEqual([401, 401, 401, 401, 429, 429]);
+    const { keys } = await env.KV.list({ prefix: "login-fail:" });
+    expect(keys.some((k) => k.name.includes(unknown))).toBe(false); // stored under a hash
+  });
+
   it("a successful sign-in resets the failure counter", async () => {
     const user = await createUser();
     await login(user.username, "wrong password!!");

@@ -1,9 +1,11 @@
 import type { Database } from "../db/client";
 import type { ServiceConfig } from "../lib/config";
 import { AppError } from "../lib/errors";
+import type { KvStore } from "../platform/metered-kv";
 import { type AuditEntry, auditStatement } from "../storage/audit";
 import { findUserWithGroupByUsername, type UserWithGroup, userStatements } from "../storage/users";
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./passwords/password-hash";
+import { readUnknownFailures, writeUnknownFailures } from "./unknown-user-lockout";
 
 /** One message for unknown user and wrong password, so answers do not reveal who exists. */
 export const INVALID_CREDENTIALS = new AppError(401, "invalid_credentials", "Invalid username or password");
@@ -13,6 +15,17 @@ export interface LoginAttempt {
   password: string;
   origin: Pick<AuditEntry, "requestId" | "ip">;
 }
+
+/** The lock state after one more failure: locked from the threshold on, for a growing interval. */
+function afterFailure(previousFailures: number, config: ServiceConfig, now: number) {
+  const failures = previousFailures + 1;
+  const seconds = lockSeconds(failures, config);
+  const locks = failures >= config.loginMaxFailures;
+  return { failures, seconds, lockedUntil: locks ? new Date(now + seconds * 1000).toISOString() : null };
+}
+
+const remainingSeconds = (lockedUntil: string | null, now: number) =>
+  lockedUntil && Date.parse(lockedUntil) > now ? Math.ceil((Date.parse(lockedUntil) - now) / 1000) : 0;
 
 /** Lock length after the n-th failure past the threshold: base, 2×base, 4×base … up to max. */
 export function lockSeconds(failures: number, config: ServiceConfig): number {
@@ -33,6 +46,7 @@ function lockedError(retryAfterSeconds: number): AppError {
  */
 export async function verifyLocalLogin(
   db: Database,
+  kv: KvStore,
   config: ServiceConfig,
   attempt: LoginAttempt,
 ): Promise<UserWithGroup> {
@@ -47,30 +61,38 @@ export async function verifyLocalLogin(
     });
 
   const user = await findUserWithGroupByUsername(db, attempt.username);
+  const now = Date.now();
   if (!user || user.deletedAt || !user.passwordHash) {
+    // Behave exactly like an existing account, lockout included, so nothing reveals who exists.
+    const record = await readUnknownFailures(kv, attempt.username);
+    const locked = remainingSeconds(record.lockedUntil, now);
+    if (locked > 0) throw lockedError(locked);
     await burnPasswordCheck(attempt.password);
-    await audit("auth.login_failed", null, { reason: "unknown_user" }).run();
+    const next = afterFailure(record.failures, config, now);
+    await writeUnknownFailures(kv, attempt.username, {
+      failures: next.failures,
+      lockedUntil: next.lockedUntil,
+    });
+    await audit(next.lockedUntil ? "auth.account_locked" : "auth.login_failed", null, {
+      reason: "unknown_user",
+    }).run();
+    if (next.lockedUntil) throw lockedError(next.seconds);
     throw INVALID_CREDENTIALS;
   }
 
-  const now = Date.now();
-  if (user.lockedUntil && Date.parse(user.lockedUntil) > now) {
-    throw lockedError(Math.ceil((Date.parse(user.lockedUntil) - now) / 1000));
-  }
+  const locked = remainingSeconds(user.lockedUntil, now);
+  if (locked > 0) throw lockedError(locked);
 
   if (!(await verifyPassword(attempt.password, user.passwordHash))) {
-    const failures = user.failedAttempts + 1;
-    const locks = failures >= config.loginMaxFailures;
-    const seconds = lockSeconds(failures, config);
-    const lockedUntil = locks ? new Date(now + seconds * 1000).toISOString() : null;
+    const next = afterFailure(user.failedAttempts, config, now);
     await db.batch([
-      userStatements.recordLoginFailure(db, user.id, failures, lockedUntil),
-      audit(locks ? "auth.account_locked" : "auth.login_failed", user, {
+      userStatements.recordLoginFailure(db, user.id, next.failures, next.lockedUntil),
+      audit(next.lockedUntil ? "auth.account_locked" : "auth.login_failed", user, {
         reason: "wrong_password",
-        failures,
+        failures: next.failures,
       }),
     ]);
-    if (locks) throw lockedError(seconds);
+    if (next.lockedUntil) throw lockedError(next.seconds);
     throw INVALID_CREDENTIALS;
   }
 

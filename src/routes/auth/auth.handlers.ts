@@ -27,7 +27,11 @@ export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) =
   const { username, password } = c.req.valid("json");
   const config = readConfig(c.env);
   await throttle(c.env.LOGIN_LIMITER, `login:${clientIp(c) ?? "unknown"}`);
-  const user = await verifyLocalLogin(c.var.db, config, { username, password, origin: auditOrigin(c) });
+  const user = await verifyLocalLogin(c.var.db, c.var.kv, config, {
+    username,
+    password,
+    origin: auditOrigin(c),
+  });
   const session = await issueSession(c, user, "local", { cookie: true });
   return c.json({ user: toUserWire(user), token: session.token, expires_at: session.record.expiresAt }, 200);
 };
