@@ -28,6 +28,7 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             TEST_SCHEMA_SQL: schemaSqlStatements(),
+            TEST_README: readFileSync(path.join(import.meta.dirname, "README.md"), "utf8"),
             BOOTSTRAP_ADMIN_USERNAME: "admin",
             BOOTSTRAP_ADMIN_PASSWORD: "bootstrap-admin-password",
             ENCRYPTION_KEY: "k1:Xo9Wq0vC2cT3m0mLkUoF1yv0m7yH1JQ7o8c9x4eXb2Q=",

@@ -1,20 +1,20 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
-import { createRouter } from "./lib/create-router";
-import { handleError } from "./lib/error-handler";
-import { createNotFoundHandler } from "./lib/not-found";
-import { API_PREFIX, registerOpenApi } from "./lib/openapi";
-import type { AppEnv } from "./lib/types";
-import { bindStorage } from "./middleware/bindings";
-import { limitBodies } from "./middleware/body-limits";
+import type { AppEnv } from "./http/app-env";
+import { bindStorage } from "./http/bindings";
+import { limitBodies } from "./http/body-limits";
+import { createRouter } from "./http/create-router";
+import { handleError } from "./http/error-handler";
+import { createNotFoundHandler } from "./http/not-found";
+import { API_PREFIX, registerOpenApi } from "./http/openapi";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
 import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
-import { configRouter } from "./routes/config/config.index";
 import { meRouter } from "./routes/me/me.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
+import { configRouter } from "./routes/preferences/preferences.index";
 import { systemRouter } from "./routes/system/system.index";
 
 /** Resource routers, mounted under /api/v1 in this order. Add new resources here. */

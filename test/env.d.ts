@@ -5,6 +5,7 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
       TEST_SCHEMA_SQL: string[];
+      TEST_README: string;
       SCHEMA_CHECK_DB: D1Database;
     }
   }

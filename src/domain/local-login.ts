@@ -1,14 +1,14 @@
+import { AppError } from "../core/errors";
+import type { ServiceConfig } from "../core/settings";
 import type { Database } from "../db/client";
-import type { ServiceConfig } from "../lib/config";
-import { AppError } from "../lib/errors";
 import type { KvStore } from "../platform/metered-kv";
 import { type AuditEntry, auditStatement } from "../storage/audit";
+import { readUnknownFailures, writeUnknownFailures } from "../storage/login-failures";
 import { findUserWithGroupByUsername, type UserWithGroup, userStatements } from "../storage/users";
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "./passwords/password-hash";
-import { readUnknownFailures, writeUnknownFailures } from "./unknown-user-lockout";
 
 /** One message for unknown user and wrong password, so answers do not reveal who exists. */
-export const INVALID_CREDENTIALS = new AppError(401, "invalid_credentials", "Invalid username or password");
+export const INVALID_CREDENTIALS = new AppError("invalid_credentials", "Invalid username or password");
 
 export interface LoginAttempt {
   username: string;
@@ -34,7 +34,7 @@ export function lockSeconds(failures: number, config: ServiceConfig): number {
 }
 
 function lockedError(retryAfterSeconds: number): AppError {
-  return new AppError(429, "account_locked", "Too many failed sign-in attempts; try again later", {
+  return new AppError("account_locked", "Too many failed sign-in attempts; try again later", {
     "Retry-After": String(retryAfterSeconds),
   });
 }
@@ -99,7 +99,7 @@ export async function verifyLocalLogin(
   if (user.status !== "ACTIVE") {
     // Only someone who knows the password learns that the account is disabled.
     await audit("auth.login_failed", user, { reason: `status_${user.status.toLowerCase()}` }).run();
-    throw new AppError(403, "account_disabled", "This account is disabled or locked by an administrator");
+    throw new AppError("account_disabled", "This account is disabled or locked by an administrator");
   }
 
   const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(attempt.password) : undefined;

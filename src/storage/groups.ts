@@ -1,7 +1,7 @@
 import { count, eq, sql } from "drizzle-orm";
+import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
 import { groups, UNGROUPED_GROUP_ID, users } from "../db/schema";
-import { nowIso } from "./users";
 
 /** All reads and writes of the `groups` table. */
 

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
+import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
 import { identities } from "../db/schema";
-import { nowIso } from "./users";
 
 /** Reads and writes of `identities`: provider accounts linked by (issuer, subject) only. */
 

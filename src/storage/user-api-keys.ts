@@ -1,7 +1,7 @@
 import { and, count, eq, ne } from "drizzle-orm";
+import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
 import { userApiKeys } from "../db/schema";
-import { nowIso } from "./users";
 
 /** Reads and writes of `user_api_keys`: ciphertext only, never plaintext. */
 

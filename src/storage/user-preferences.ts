@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
+import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
 import { userPreferences } from "../db/schema";
-import { nowIso } from "./users";
 
 /** Reads and writes of `user_preferences` (overrides without secrets, and the ETag version). */
 

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
 import { groups, type UserRow, userApiKeys, userPreferences, users } from "../db/schema";
 
@@ -34,6 +35,14 @@ export function toUserWithGroup(
   return row
     ? { ...row.user, group: { id: row.user.groupId, name: row.groupName, policy: row.groupPolicy } }
     : null;
+}
+
+/** The signed-in user's preferences as loaded with the auth read (see authUserQuery). */
+export interface PreferencesSnapshot {
+  overrides: string | null;
+  version: number;
+  /** JSON array of {section, provider, last4}. */
+  apiKeys: string;
 }
 
 /**
@@ -96,8 +105,6 @@ export async function insertUserIfUsernameFree(db: Database, user: NewUser): Pro
   const rows = await db.insert(users).values(user).onConflictDoNothing().returning();
   return rows[0] ?? null;
 }
-
-export const nowIso = () => new Date().toISOString();
 
 /** Statements (not executed) so callers can put them in one batch with an audit entry. */
 export const userStatements = {

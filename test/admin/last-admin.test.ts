@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { AppError } from "../../src/core/errors";
 import { createDb } from "../../src/db/client";
-import { applyGuardedUserChange } from "../../src/domain/admin/guarded-user-change";
-import { AppError } from "../../src/lib/errors";
+import { applyGuardedUserChange } from "../../src/storage/user-changes";
 import { call, createSignedInUser, jsonInit, loginAdmin } from "../helpers";
 
 const activeAdmins = async () =>

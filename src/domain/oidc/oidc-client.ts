@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
 import * as oauth from "oauth4webapi";
-import { AppError } from "../../lib/errors";
+import { AppError } from "../../core/errors";
 import type { OidcConfig } from "./oidc-config";
 
 /**
@@ -28,7 +28,7 @@ const ID_TOKEN_ALGORITHMS = [
 const discovered = new Map<string, { as: oauth.AuthorizationServer; expires: number }>();
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
-const unavailable = () => new AppError(503, "oidc_unavailable", "The identity provider could not be reached");
+const unavailable = () => new AppError("oidc_unavailable", "The identity provider could not be reached");
 
 function httpOptions(config: OidcConfig) {
   return { [oauth.allowInsecureRequests]: config.allowInsecure, signal: AbortSignal.timeout(8000) };

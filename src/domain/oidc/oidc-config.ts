@@ -1,4 +1,5 @@
-import { AppError } from "../../lib/errors";
+import { AppError } from "../../core/errors";
+import { LOOPBACK_HOSTS } from "../../core/hosts";
 
 export interface OidcConfig {
   issuer: URL;
@@ -11,8 +12,6 @@ export interface OidcConfig {
   allowInsecure: boolean;
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
 /** 503 `oidc_not_configured` until OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. */
 export function readOidcConfig(env: Env): OidcConfig {
   const issuer = env.OIDC_ISSUER?.trim();
@@ -20,7 +19,6 @@ export function readOidcConfig(env: Env): OidcConfig {
   const clientSecret = env.OIDC_CLIENT_SECRET?.trim();
   if (!issuer || !clientId || !clientSecret) {
     throw new AppError(
-      503,
       "oidc_not_configured",
       "OIDC sign-in is not configured on this deployment (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET); use local sign-in",
     );
@@ -29,7 +27,7 @@ export function readOidcConfig(env: Env): OidcConfig {
   try {
     url = new URL(issuer);
   } catch {
-    throw new AppError(503, "oidc_not_configured", "OIDC_ISSUER is not a URL");
+    throw new AppError("oidc_not_configured", "OIDC_ISSUER is not a URL");
   }
   return {
     issuer: url,
@@ -37,6 +35,6 @@ export function readOidcConfig(env: Env): OidcConfig {
     clientSecret,
     scopes: env.OIDC_SCOPES?.trim() || "openid email profile",
     redirectUri: env.OIDC_REDIRECT_URI?.trim() || null,
-    allowInsecure: url.protocol === "http:" && LOOPBACK.has(url.hostname),
+    allowInsecure: url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname),
   };
 }

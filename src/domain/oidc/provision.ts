@@ -1,10 +1,10 @@
+import { nowIso } from "../../core/time";
 import type { Database } from "../../db/client";
 import { UNGROUPED_GROUP_ID } from "../../db/schema";
 import { type AuditEntry, auditStatement } from "../../storage/audit";
 import { findIdentity, identityStatements } from "../../storage/identities";
 import {
   findUserWithGroupById,
-  nowIso,
   toUserWithGroup,
   type UserWithGroup,
   userStatements,

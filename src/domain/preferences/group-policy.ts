@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { AppError } from "../../lib/errors";
+import { AppError } from "../../core/errors";
 import { CATALOG, findProvider, SECTIONS, type Section } from "./provider-catalog";
 
 /**
@@ -68,6 +68,6 @@ export function parseStoredPolicy(json: string): GroupPolicy {
   }
   const result = GroupPolicyShape.safeParse(value);
   if (!result.success)
-    throw new AppError(503, "policy_unreadable", "The group policy stored for this group is unreadable");
+    throw new AppError("policy_unreadable", "The group policy stored for this group is unreadable");
   return result.data;
 }

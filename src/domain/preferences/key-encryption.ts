@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { AppError } from "../../lib/errors";
+import { AppError } from "../../core/errors";
 
 /**
  * API keys are encrypted with AES-256-GCM (Web Crypto) under a key from the ENCRYPTION_KEY secret:
@@ -15,7 +15,7 @@ export interface KeyRing {
 }
 
 const notConfigured = (why: string) =>
-  new AppError(503, "encryption_not_configured", `API keys cannot be stored or used: ${why}`);
+  new AppError("encryption_not_configured", `API keys cannot be stored or used: ${why}`);
 
 const rings = new Map<string, Promise<KeyRing>>();
 

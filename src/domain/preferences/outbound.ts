@@ -1,4 +1,4 @@
-import { AppError } from "../../lib/errors";
+import { AppError } from "../../core/errors";
 
 /**
  * Outbound calls to providers: only https to public hosts unless the deployment allows private
@@ -12,7 +12,7 @@ export interface OutboundPolicy {
   maxBytes: number;
 }
 
-const refuse = (why: string) => new AppError(422, "base_url_refused", `base_url refused: ${why}`);
+const refuse = (why: string) => new AppError("base_url_refused", `base_url refused: ${why}`);
 
 function isPrivateIPv4(host: string): boolean {
   const parts = host.split(".").map(Number);

@@ -1,9 +1,9 @@
-import { AppError } from "../../lib/errors";
+import { AppError } from "../../core/errors";
 import type { GroupPolicy } from "./group-policy";
 import type { EffectiveConfig } from "./layering";
 import { SECTIONS, type Section } from "./provider-catalog";
 
-const refuse = (detail: string) => new AppError(403, "policy_forbidden", detail);
+const refuse = (detail: string) => new AppError("policy_forbidden", detail);
 
 export interface SectionChoice {
   provider: string;

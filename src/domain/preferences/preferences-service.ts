@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { AppError } from "../../core/errors";
 import type { Database } from "../../db/client";
-import { AppError } from "../../lib/errors";
 import { type AuditEntry, auditStatement } from "../../storage/audit";
 import { apiKeyStatements, keyMetadataQuery } from "../../storage/user-api-keys";
 import {
@@ -8,8 +8,8 @@ import {
   STALE_VERSION_MARKER,
   upsertPreferencesStatement,
 } from "../../storage/user-preferences";
-import type { UserWithGroup } from "../../storage/users";
-import type { PreferencesSnapshot } from "../sessions/session-types";
+import type { PreferencesSnapshot, UserWithGroup } from "../../storage/users";
+
 import { parseStoredPolicy } from "./group-policy";
 import { encryptSecret, type KeyRing, keyContext, last4 } from "./key-encryption";
 import { computeEffective, type EffectiveConfig, type KeyInfo } from "./layering";
@@ -30,7 +30,7 @@ type KeyRow = { section: string; provider: string; last4: string };
 function parseOverrides(json: string | undefined): StoredOverrides {
   if (!json) return {};
   const parsed = StoredOverridesSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new AppError(503, "preferences_unreadable", "Stored preferences are unreadable");
+  if (!parsed.success) throw new AppError("preferences_unreadable", "Stored preferences are unreadable");
   return parsed.data;
 }
 
@@ -111,11 +111,7 @@ export async function replacePreferences(
       keyWrites.push({ section, provider: value.provider, value: value.api_key });
   }
   if (keyWrites.some((k) => k.value !== null) && !options.ring) {
-    throw new AppError(
-      503,
-      "encryption_not_configured",
-      "API keys cannot be stored: ENCRYPTION_KEY is not set",
-    );
+    throw new AppError("encryption_not_configured", "API keys cannot be stored: ENCRYPTION_KEY is not set");
   }
 
   // Encrypt first: query builders are thenables, so they must never pass through an await.
@@ -159,7 +155,6 @@ export async function replacePreferences(
       `${error.message} ${String(error.cause ?? "")}`.includes(STALE_VERSION_MARKER)
     ) {
       throw new AppError(
-        412,
         "precondition_failed",
         "The preferences changed since you read them (ETag mismatch)",
       );

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { AppError } from "../../lib/errors";
+import { AppError } from "../../core/errors";
 import { checkAgainstCatalog, type StoredOverrides, StoredSectionSchema } from "./preference-schemas";
 import { SECTIONS } from "./provider-catalog";
 
@@ -35,7 +35,6 @@ export function readSystemDefaults(raw: string | undefined): StoredOverrides {
   const result = SystemDefaultsSchema.safeParse(json);
   if (!result.success) {
     throw new AppError(
-      503,
       "misconfigured",
       `SYSTEM_DEFAULTS is invalid: ${result.error.issues[0]?.message ?? "not JSON"}`,
     );

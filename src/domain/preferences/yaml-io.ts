@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { parseDocument, stringify } from "yaml";
-import { zodIssuesToDetail } from "../../lib/create-router";
-import { AppError, ValidationError } from "../../lib/errors";
+import { AppError, ValidationError, zodIssuesToDetail } from "../../core/errors";
 import { checkAgainstCatalog, type PreferencesUpdate, SectionOverrideSchema } from "./preference-schemas";
 import type { PreferencesView } from "./preferences-service";
 import { SECTIONS } from "./provider-catalog";
@@ -55,7 +54,7 @@ const ImportDocumentSchema = z
     }
   });
 
-const badYaml = (detail: string) => new AppError(400, "invalid_yaml", detail);
+const badYaml = (detail: string) => new AppError("invalid_yaml", detail);
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 function assertNoForbiddenKeys(value: unknown, path: string[]): void {
@@ -77,7 +76,7 @@ function assertNoForbiddenKeys(value: unknown, path: string[]): void {
  */
 export function parseImport(text: string): PreferencesUpdate {
   if (new TextEncoder().encode(text).length > YAML_MAX_BYTES) {
-    throw new AppError(413, "payload_too_large", `The file is larger than ${YAML_MAX_BYTES / 1024} KiB`);
+    throw new AppError("payload_too_large", `The file is larger than ${YAML_MAX_BYTES / 1024} KiB`);
   }
   const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false, schema: "core" });
   const problem = doc.errors[0] ?? doc.warnings[0];

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/create-router";
-import { requireAdmin } from "../../middleware/auth";
+import { requireAdmin } from "../../http/authenticate";
+import { createRouter } from "../../http/create-router";
 import {
   adminErrorResponses,
   jsonContent,
@@ -8,7 +8,7 @@ import {
   pageQuery,
   paginationOf,
   sessionSecurity,
-} from "../../schemas/common";
+} from "../../http/schemas/common";
 import { listAuditEntries } from "../../storage/audit";
 
 const AuditEntrySchema = z

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { loadKeyRing } from "../../domain/preferences/key-encryption";
 import { REENCRYPT_CHUNK, reencryptChunk } from "../../domain/preferences/key-rotation";
-import { createRouter } from "../../lib/create-router";
-import { auditOrigin } from "../../lib/request-context";
-import { requireAdmin } from "../../middleware/auth";
-import { adminErrorResponses, errorResponse, jsonContent, sessionSecurity } from "../../schemas/common";
+import { requireAdmin } from "../../http/authenticate";
+import { createRouter } from "../../http/create-router";
+import { auditOrigin } from "../../http/request-context";
+import { adminErrorResponses, errorResponse, jsonContent, sessionSecurity } from "../../http/schemas/common";
 
 const ReencryptResultSchema = z
   .object({ reencrypted: z.number().int(), remaining: z.number().int(), current_key_id: z.string() })

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
+import { AppError, notFound } from "../../core/errors";
 import { type GroupRow, UNGROUPED_GROUP_ID } from "../../db/schema";
 import { parseStoredPolicy } from "../../domain/preferences/group-policy";
-import { conflict, notFound } from "../../lib/errors";
-import { auditOrigin } from "../../lib/request-context";
-import type { AppEnv, AppRouteHandler } from "../../lib/types";
+import type { AppEnv, AppRouteHandler } from "../../http/app-env";
+import { auditOrigin } from "../../http/request-context";
 import { auditStatement } from "../../storage/audit";
 import {
   countMembers,
@@ -34,7 +34,7 @@ const audit = (c: Context<AppEnv>, action: string, groupId: string, details: Rec
     ...auditOrigin(c),
   });
 
-const nameTaken = (name: string) => conflict("group_name_taken", `A group named '${name}' exists`);
+const nameTaken = (name: string) => new AppError("group_name_taken", `A group named '${name}' exists`);
 
 export const listGroupsHandler: AppRouteHandler<typeof listGroups> = async (c) => {
   const rows = await listGroupsWithMemberCounts(c.var.db);
@@ -71,7 +71,7 @@ export const updateGroupHandler: AppRouteHandler<typeof updateGroup> = async (c)
   const existing = await findGroup(db, gid);
   if (!existing) throw notFound("Group");
   if (gid === UNGROUPED_GROUP_ID && body.name !== undefined && body.name !== existing.name) {
-    throw conflict("reserved_group", "The group 'ungrouped' cannot be renamed");
+    throw new AppError("reserved_group", "The group 'ungrouped' cannot be renamed");
   }
   const fields = {
     ...(body.name !== undefined ? { name: body.name } : {}),
@@ -94,7 +94,8 @@ export const updateGroupHandler: AppRouteHandler<typeof updateGroup> = async (c)
 
 export const deleteGroupHandler: AppRouteHandler<typeof deleteGroup> = async (c) => {
   const { gid } = c.req.valid("param");
-  if (gid === UNGROUPED_GROUP_ID) throw conflict("reserved_group", "The group 'ungrouped' cannot be deleted");
+  if (gid === UNGROUPED_GROUP_ID)
+    throw new AppError("reserved_group", "The group 'ungrouped' cannot be deleted");
   const db = c.var.db;
   const group = await findGroup(db, gid);
   if (!group) throw notFound("Group");

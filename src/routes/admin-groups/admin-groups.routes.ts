@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { GroupPolicySchema } from "../../domain/preferences/group-policy";
-import { requireAdmin } from "../../middleware/auth";
+import { requireAdmin } from "../../http/authenticate";
 import {
   adminErrorResponses,
   errorResponse,
   jsonBody,
   jsonContent,
   sessionSecurity,
-} from "../../schemas/common";
+} from "../../http/schemas/common";
 
 export const GroupSchema = z
   .object({

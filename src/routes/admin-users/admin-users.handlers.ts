@@ -1,21 +1,21 @@
 import type { Context } from "hono";
+import { AppError, invalid, notFound } from "../../core/errors";
+import { nowIso } from "../../core/time";
 import { UNGROUPED_GROUP_ID } from "../../db/schema";
-import { applyGuardedUserChange, type GuardedChange } from "../../domain/admin/guarded-user-change";
 import { hashPassword } from "../../domain/passwords/password-hash";
 import { passwordPolicyViolation } from "../../domain/passwords/password-policy";
-import { deleteUserSessions, listUserSessions } from "../../domain/sessions/session-store";
-import { conflict, invalid, notFound } from "../../lib/errors";
-import { auditOrigin } from "../../lib/request-context";
-import type { AppEnv, AppRouteHandler } from "../../lib/types";
-import { paginationOf } from "../../schemas/common";
-import { profileUpdateToColumns } from "../../schemas/profile-fields";
-import { toAdminUserWire } from "../../schemas/user";
+import type { AppEnv, AppRouteHandler } from "../../http/app-env";
+import { auditOrigin } from "../../http/request-context";
+import { paginationOf } from "../../http/schemas/common";
+import { profileUpdateToColumns } from "../../http/schemas/profile-fields";
+import { toAdminUserWire } from "../../http/schemas/user";
 import { auditIfChangedStatement } from "../../storage/audit";
 import { findGroup } from "../../storage/groups";
+import { deleteUserSessions, listUserSessions } from "../../storage/sessions";
+import { applyGuardedUserChange, type GuardedChange } from "../../storage/user-changes";
 import {
   findUserWithGroupById,
   listUsers,
-  nowIso,
   toUserWithGroup,
   userStatements,
   userWithGroupQuery,
@@ -104,7 +104,7 @@ export const createUserHandler: AppRouteHandler<typeof routes.createUser> = asyn
   ]);
   const user = toUserWithGroup(after[0]);
   if (inserted.length === 0 || !user)
-    throw conflict("username_taken", `The username '${body.username}' is taken`);
+    throw new AppError("username_taken", `The username '${body.username}' is taken`);
   return c.json(toAdminUserWire(user), 201);
 };
 

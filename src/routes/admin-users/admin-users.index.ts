@@ -1,4 +1,4 @@
-import { createRouter } from "../../lib/create-router";
+import { createRouter } from "../../http/create-router";
 import * as h from "./admin-users.handlers";
 import * as r from "./admin-users.routes";
 

@@ -1,14 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
-import { requireAdmin } from "../../middleware/auth";
+import { requireAdmin } from "../../http/authenticate";
 import {
   adminErrorResponses,
   errorResponse,
   jsonBody,
   jsonContent,
   sessionSecurity,
-} from "../../schemas/common";
-import { ProfileUpdateSchema } from "../../schemas/profile-fields";
-import { AdminUserSchema } from "../../schemas/user";
+} from "../../http/schemas/common";
+import { ProfileUpdateSchema } from "../../http/schemas/profile-fields";
+import { AdminUserSchema } from "../../http/schemas/user";
 import {
   CreateUserSchema,
   EndedSessionsSchema,

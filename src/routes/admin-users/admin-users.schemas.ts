@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { IDENTITY_SOURCES, USER_ROLES, USER_STATUSES } from "../../db/schema";
 import { PASSWORD_MAX_LENGTH } from "../../domain/passwords/password-policy";
-import { PaginationSchema, pageQuery } from "../../schemas/common";
-import { displayNameField, emailField } from "../../schemas/profile-fields";
-import { AdminUserSchema } from "../../schemas/user";
+import { PaginationSchema, pageQuery } from "../../http/schemas/common";
+import { displayNameField, emailField } from "../../http/schemas/profile-fields";
+import { AdminUserSchema } from "../../http/schemas/user";
 
 export const UserIdParams = z.object({
   uid: z

@@ -1,15 +1,15 @@
+import { AppError, invalid } from "../../core/errors";
+import { readConfig } from "../../core/settings";
 import { verifyLocalLogin } from "../../domain/local-login";
 import { hashPassword, verifyPassword } from "../../domain/passwords/password-hash";
 import { passwordPolicyViolation } from "../../domain/passwords/password-policy";
-import { clearSessionCookie } from "../../domain/sessions/session-cookie";
-import { deleteSession, restampSession } from "../../domain/sessions/session-store";
-import { readConfig } from "../../lib/config";
-import { AppError, invalid } from "../../lib/errors";
-import { issueSession } from "../../lib/issue-session";
-import { auditOrigin, clientIp } from "../../lib/request-context";
-import type { AppRouteHandler } from "../../lib/types";
-import { toUserWire } from "../../schemas/user";
+import type { AppRouteHandler } from "../../http/app-env";
+import { issueSession } from "../../http/issue-session";
+import { auditOrigin, clientIp } from "../../http/request-context";
+import { toSessionWire } from "../../http/schemas/user";
+import { clearSessionCookie } from "../../http/session-cookie";
 import { auditStatement } from "../../storage/audit";
+import { deleteSession, restampSession } from "../../storage/sessions";
 import { userStatements } from "../../storage/users";
 import type { loginLocal, logout, updatePassword } from "./auth.routes";
 
@@ -17,7 +17,7 @@ import type { loginLocal, logout, updatePassword } from "./auth.routes";
 async function throttle(limiter: RateLimit, key: string): Promise<void> {
   const { success } = await limiter.limit({ key });
   if (!success) {
-    throw new AppError(429, "rate_limited", "Too many attempts from this client; slow down", {
+    throw new AppError("rate_limited", "Too many attempts from this client; slow down", {
       "Retry-After": "60",
     });
   }
@@ -33,7 +33,7 @@ export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) =
     origin: auditOrigin(c),
   });
   const session = await issueSession(c, user, "local", { cookie: true });
-  return c.json({ user: toUserWire(user), token: session.token, expires_at: session.record.expiresAt }, 200);
+  return c.json(toSessionWire(user, session), 200);
 };
 
 export const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
@@ -47,15 +47,11 @@ export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = asy
   const { current_password, new_password } = c.req.valid("json");
   const { user, sessionId, session } = c.var.auth;
   if (!user.passwordHash) {
-    throw new AppError(
-      400,
-      "no_local_password",
-      "This account signs in through OIDC and has no local password",
-    );
+    throw new AppError("no_local_password", "This account signs in through OIDC and has no local password");
   }
   await throttle(c.env.LOGIN_LIMITER, `password:${user.id}`);
   if (!(await verifyPassword(current_password, user.passwordHash))) {
-    throw new AppError(403, "wrong_password", "The current password is wrong");
+    throw new AppError("wrong_password", "The current password is wrong");
   }
   const violation = passwordPolicyViolation(new_password, user.username);
   if (violation) throw invalid(["body", "new_password"], violation, "password_policy");

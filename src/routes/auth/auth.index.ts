@@ -1,4 +1,4 @@
-import { createRouter } from "../../lib/create-router";
+import { createRouter } from "../../http/create-router";
 import { loginLocalHandler, logoutHandler, updatePasswordHandler } from "./auth.handlers";
 import { loginLocal, logout, updatePassword } from "./auth.routes";
 

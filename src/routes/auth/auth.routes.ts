@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireUser } from "../../middleware/auth";
+import { requireUser } from "../../http/authenticate";
 import {
   authErrorResponses,
   errorResponse,
@@ -8,8 +8,8 @@ import {
   OkSchema,
   sessionSecurity,
   validationResponse,
-} from "../../schemas/common";
-import { UserSchema } from "../../schemas/user";
+} from "../../http/schemas/common";
+import { SessionResponseSchema } from "../../http/schemas/user";
 
 const tags = ["Sign-in"];
 
@@ -19,14 +19,6 @@ export const LocalLoginRequestSchema = z
     password: z.string().min(1).max(1024),
   })
   .openapi("LocalLoginRequest");
-
-export const SessionResponseSchema = z
-  .object({
-    user: UserSchema,
-    token: z.string().openapi({ description: "Session token; send as `Authorization: Bearer <token>`" }),
-    expires_at: z.string(),
-  })
-  .openapi("SessionResponse");
 
 export const loginLocal = createRoute({
   method: "post",

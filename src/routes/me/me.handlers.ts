@@ -1,9 +1,10 @@
-import { auditOrigin } from "../../lib/request-context";
-import type { AppRouteHandler } from "../../lib/types";
-import { profileUpdateToColumns } from "../../schemas/profile-fields";
-import { toProfileWire, toUserWire } from "../../schemas/user";
+import { nowIso } from "../../core/time";
+import type { AppRouteHandler } from "../../http/app-env";
+import { auditOrigin } from "../../http/request-context";
+import { profileUpdateToColumns } from "../../http/schemas/profile-fields";
+import { toProfileWire, toUserWire } from "../../http/schemas/user";
 import { auditStatement } from "../../storage/audit";
-import { nowIso, userStatements } from "../../storage/users";
+import { userStatements } from "../../storage/users";
 import type { getMe, getProfile, updateProfile } from "./me.routes";
 
 export const getMeHandler: AppRouteHandler<typeof getMe> = (c) => c.json(toUserWire(c.var.auth.user), 200);

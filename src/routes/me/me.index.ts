@@ -1,4 +1,4 @@
-import { createRouter } from "../../lib/create-router";
+import { createRouter } from "../../http/create-router";
 import { getMeHandler, getProfileHandler, updateProfileHandler } from "./me.handlers";
 import { getMe, getProfile, updateProfile } from "./me.routes";
 

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { requireUser } from "../../middleware/auth";
-import { authErrorResponses, jsonBody, jsonContent, sessionSecurity } from "../../schemas/common";
-import { ProfileUpdateSchema } from "../../schemas/profile-fields";
-import { ProfileSchema, UserSchema } from "../../schemas/user";
+import { requireUser } from "../../http/authenticate";
+import { authErrorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { ProfileUpdateSchema } from "../../http/schemas/profile-fields";
+import { ProfileSchema, UserSchema } from "../../http/schemas/user";
 
 const tags = ["Current user"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };

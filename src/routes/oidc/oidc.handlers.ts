@@ -1,5 +1,9 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { randomToken, sha256Hex } from "../../core/crypto";
+import { AppError, invalid, unauthorized } from "../../core/errors";
+import { isPlainHttpLoopback } from "../../core/hosts";
+import { readConfig } from "../../core/settings";
 import { allowedFrontendUri, withParams } from "../../domain/oidc/frontend-uri";
 import {
   buildAuthorizationRequest,
@@ -8,24 +12,20 @@ import {
   OidcCallbackError,
 } from "../../domain/oidc/oidc-client";
 import { type OidcConfig, readOidcConfig } from "../../domain/oidc/oidc-config";
+import { signInWithIdentity } from "../../domain/oidc/provision";
+import type { AppEnv, AppRouteHandler } from "../../http/app-env";
+import { issueSession } from "../../http/issue-session";
+import { auditOrigin } from "../../http/request-context";
+import { toSessionWire } from "../../http/schemas/user";
+import { readSessionToken } from "../../http/session-cookie";
 import {
   issueLoginCode,
-  randomSecret,
   STATE_TTL_SECONDS,
   saveState,
-  sha256,
   takeLoginCode,
   takeState,
-} from "../../domain/oidc/oidc-state";
-import { signInWithIdentity } from "../../domain/oidc/provision";
-import { readSessionToken } from "../../domain/sessions/session-cookie";
-import { parseToken, readSession } from "../../domain/sessions/session-store";
-import { readConfig } from "../../lib/config";
-import { AppError, invalid, unauthorized } from "../../lib/errors";
-import { issueSession } from "../../lib/issue-session";
-import { auditOrigin } from "../../lib/request-context";
-import type { AppEnv, AppRouteHandler } from "../../lib/types";
-import { toUserWire } from "../../schemas/user";
+} from "../../storage/oidc-state";
+import { parseToken, readSession } from "../../storage/sessions";
 import { findUserWithGroupById } from "../../storage/users";
 import type { exchangeLoginCode, loginCallback, startLogin } from "./oidc.routes";
 
@@ -35,10 +35,7 @@ const CALLBACK_PATH = "/api/v1/users/login/callback";
 
 const redirectUriOf = (c: Ctx, config: OidcConfig) =>
   config.redirectUri ?? `${new URL(c.req.url).origin}${CALLBACK_PATH}`;
-const isPlainLocalhost = (c: Ctx) => {
-  const url = new URL(c.req.url);
-  return url.protocol === "http:" && ["localhost", "127.0.0.1"].includes(url.hostname);
-};
+const isPlainLocalhost = (c: Ctx) => isPlainHttpLoopback(new URL(c.req.url));
 
 /** The signed-in user id, when a valid session accompanies the request (for linking). */
 async function sessionUserId(c: Ctx): Promise<string | null> {
@@ -71,13 +68,13 @@ export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) =
 
   const as = await discover(config);
   const request = await buildAuthorizationRequest(config, as, redirectUriOf(c, config));
-  const binding = randomSecret();
+  const binding = randomToken();
   await saveState(c.var.kv, request.state, {
     codeVerifier: request.codeVerifier,
     nonce: request.nonce,
     frontendUri,
     createdAt: new Date().toISOString(),
-    bindingHash: await sha256(binding),
+    bindingHash: await sha256Hex(binding),
     linkUserId,
   });
   const secure = !isPlainLocalhost(c);
@@ -95,7 +92,7 @@ export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) =
   return c.redirect(request.url, 302);
 };
 
-const invalidState = (detail: string) => new AppError(400, "invalid_state", detail);
+const invalidState = (detail: string) => new AppError("invalid_state", detail);
 
 export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async (c) => {
   const config = readOidcConfig(c.env);
@@ -104,7 +101,7 @@ export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async
   if (!query.state || !record) throw invalidState("Unknown, expired or already used sign-in state");
   const binding = getCookie(c, BINDING_COOKIE);
   deleteCookie(c, BINDING_COOKIE, { path: "/api/v1/users/login" });
-  if (!binding || (await sha256(binding)) !== record.bindingHash) {
+  if (!binding || (await sha256Hex(binding)) !== record.bindingHash) {
     throw invalidState("This sign-in was started in another browser");
   }
   c.header("Cache-Control", "no-store");
@@ -144,13 +141,13 @@ export const exchangeLoginCodeHandler: AppRouteHandler<typeof exchangeLoginCode>
   const origin = c.req.header("origin");
   // Browsers always send Origin on a cross-origin POST; the code only works for the frontend it was issued to.
   if (!record || (origin !== undefined && origin !== record.frontendOrigin)) {
-    throw new AppError(400, "invalid_login_code", "Unknown, used or expired sign-in code");
+    throw new AppError("invalid_login_code", "Unknown, used or expired sign-in code");
   }
   const user = await findUserWithGroupById(c.var.db, record.userId);
   if (!user || user.deletedAt || user.status !== "ACTIVE" || user.sessionEpoch !== record.epoch) {
-    throw new AppError(400, "invalid_login_code", "Unknown, used or expired sign-in code");
+    throw new AppError("invalid_login_code", "Unknown, used or expired sign-in code");
   }
   // Token only: this client is on another site, where our cookie would be a third-party cookie.
   const session = await issueSession(c, user, "oidc", { cookie: false });
-  return c.json({ user: toUserWire(user), token: session.token, expires_at: session.record.expiresAt }, 200);
+  return c.json(toSessionWire(user, session), 200);
 };

@@ -1,4 +1,4 @@
-import { createRouter } from "../../lib/create-router";
+import { createRouter } from "../../http/create-router";
 import { exchangeLoginCodeHandler, loginCallbackHandler, startLoginHandler } from "./oidc.handlers";
 import { exchangeLoginCode, loginCallback, startLogin } from "./oidc.routes";
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponse, jsonBody, jsonContent, validationResponse } from "../../schemas/common";
-import { SessionResponseSchema } from "../auth/auth.routes";
+import { errorResponse, jsonBody, jsonContent, validationResponse } from "../../http/schemas/common";
+import { SessionResponseSchema } from "../../http/schemas/user";
 
 const tags = ["Sign-in"];
 

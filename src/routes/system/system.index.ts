@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../../lib/create-router";
-import { jsonContent } from "../../schemas/common";
+import { createRouter } from "../../http/create-router";
+import { jsonContent } from "../../http/schemas/common";
 
 const HealthSchema = z.object({ status: z.literal("ok") }).openapi("Health");
 

@@ -1,0 +1,34 @@
+import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
+import type { Database } from "../db/client";
+import type { KvStore } from "../platform/metered-kv";
+import type { SessionRecord } from "../storage/sessions";
+import type { PreferencesSnapshot, UserWithGroup } from "../storage/users";
+
+/** Who is calling, as `authenticate` established it (see http/authenticate.ts). */
+export interface AuthContext {
+  user: UserWithGroup;
+  preferences: PreferencesSnapshot;
+  sessionId: string;
+  session: SessionRecord;
+}
+
+/** Per-request values set by middleware; handlers read them with `c.get(...)` / `c.var`. */
+export interface AppVariables {
+  requestId: string;
+  /** Drizzle over the request's metered D1 session (replica reads for GET, see bindings.ts). */
+  db: Database;
+  /** The same, pinned to the primary: authentication and other authorization-critical reads. */
+  primaryDb: Database;
+  /** The request's metered KV binding. */
+  kv: KvStore;
+  /** Set by the `requireUser` / `requireAdmin` middleware. */
+  auth: AuthContext;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: AppVariables;
+}
+
+export type AppOpenAPI = OpenAPIHono<AppEnv>;
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -1,0 +1,32 @@
+import type { Context } from "hono";
+import { readConfig } from "../core/settings";
+import type { SessionRecord } from "../storage/sessions";
+import { createSession, type IssuedSession } from "../storage/sessions";
+import type { UserWithGroup } from "../storage/users";
+import type { AppEnv } from "./app-env";
+import { clientIp } from "./request-context";
+import { setSessionCookie } from "./session-cookie";
+
+/**
+ * Every sign-in path (local, OIDC callback, one-time code exchange) ends here: one session in
+ * KV with the configured lifetime, and the cookie unless the client asked for a token only.
+ */
+export async function issueSession(
+  c: Context<AppEnv>,
+  user: UserWithGroup,
+  method: SessionRecord["method"],
+  options: { cookie: boolean },
+): Promise<IssuedSession> {
+  const ttlSeconds = readConfig(c.env).sessionTtlSeconds;
+  const session = await createSession(c.var.kv, {
+    userId: user.id,
+    epoch: user.sessionEpoch,
+    method,
+    ip: clientIp(c),
+    userAgent: c.req.header("user-agent") ?? null,
+    ttlSeconds,
+  });
+  if (options.cookie) setSessionCookie(c, session.token, ttlSeconds);
+  c.header("Cache-Control", "no-store");
+  return session;
+}

@@ -1,0 +1,31 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import type { AppOpenAPI } from "./app-env";
+
+export const API_PREFIX = "/api/v1";
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+export function registerOpenApi(app: AppOpenAPI): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "cookieSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: "__Host-session",
+    description: "Session cookie set by sign-in (named `session` on plain-http localhost).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The `token` returned by sign-in.",
+  });
+  app.doc31(`${API_PREFIX}/openapi.json`, {
+    openapi: "3.1.0",
+    info: {
+      title: "Edge Users API",
+      version: "1.0.0",
+      description:
+        "Users & identity at the edge: OIDC and local sign-in, sessions, profiles, provider preferences and " +
+        'administration. Errors are `{"detail","code"}`; validation failures are 422 `{"detail":[{"loc","msg","type"}]}`.',
+    },
+    servers: [{ url: "/" }],
+  });
+  app.get(`${API_PREFIX}/docs`, Scalar({ url: `${API_PREFIX}/openapi.json`, pageTitle: "Edge Users API" }));
+}
