@@ -209,6 +209,25 @@ describe("GET /users/login/callback", () => {
     expect((await finish(other.state, "")).status).toBe(400);
   });
 
+  it("refuses to exchange a code after the user was disabled or their sessions were ended", async () => {
+    for (const change of ["status = 'DISABLED'", "session_epoch = session_epoch + 1"]) {
+      const subject = `exchange-${crypto.randomUUID()}`;
+      const res = await signIn({ sub: subject });
+      const code = new URL(res.headers.get("location") ?? "").searchParams.get("login_code");
+      await env.DB.prepare(
+        `UPDATE users SET ${change} WHERE id = (SELECT user_id FROM identities WHERE subject = ?)`,
+      )
+        .bind(subject)
+        .run();
+      const exchange = await call(
+        "/users/login/exchange",
+        jsonInit("POST", { code }, undefined, { origin: "http://localhost:5173" }),
+      );
+      expect(exchange.status).toBe(400);
+      expect(await exchange.json()).toMatchObject({ code: "invalid_login_code" });
+    }
+  });
+
   it("refuses a disabled user with error=account_disabled", async () => {
     await signIn({ sub: "disabled-subject" });
     await env.DB.prepare(
