@@ -107,3 +107,6 @@ DROP INDEX `users_created_at`;
 DROP INDEX `users_last_login_at`;
 CREATE INDEX `users_created_at_id` ON `users` (`created_at`,`id`);
 CREATE INDEX `users_last_login_at_id` ON `users` (`last_login_at`,`id`);
+
+-- 0003_audit_client_request_id.sql
+ALTER TABLE `audit_log` ADD `client_request_id` text;

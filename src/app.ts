@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { requestId } from "hono/request-id";
 import type { AppEnv } from "./http/app-env";
 import { bindStorage } from "./http/bindings";
 import { limitBodies } from "./http/body-limits";
@@ -7,6 +6,7 @@ import { createRouter } from "./http/create-router";
 import { handleError } from "./http/error-handler";
 import { createNotFoundHandler } from "./http/not-found";
 import { API_PREFIX, registerOpenApi } from "./http/openapi";
+import { assignRequestId } from "./http/request-context";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
@@ -33,7 +33,7 @@ const routers = [
 /** The one app factory: the Worker entry point and every test build the app through it. */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
-  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", assignRequestId);
   app.use(`${API_PREFIX}/*`, limitBodies, bindStorage);
   app.onError(handleError);
   app.notFound(createNotFoundHandler(app));

@@ -138,7 +138,10 @@ export const auditLog = sqliteTable(
     action: text("action").notNull(),
     /** JSON; never holds a secret. */
     details: text("details").notNull().default("{}"),
+    /** Our own id for the request (also the response's X-Request-Id). */
     requestId: text("request_id"),
+    /** The id the client sent in X-Request-Id, if any: kept for correlation, never trusted as ours. */
+    clientRequestId: text("client_request_id"),
     ip: text("ip"),
   },
   (t) => [

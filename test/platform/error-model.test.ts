@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authed, call, createSignedInUser } from "../helpers";
 
@@ -70,8 +71,28 @@ describe("error model", () => {
     const user = await createSignedInUser();
     const res = await call("/users/me", authed(user.token));
     expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    const echoed = await call("/health", { headers: { "x-request-id": "client-chosen-id" } });
-    expect(echoed.headers.get("x-request-id")).toBe("client-chosen-id");
+    const sent = await call("/health", { headers: { "x-request-id": "client-chosen-id" } });
+    expect(sent.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("records our own request id in the audit log and keeps the client's apart", async () => {
+    const user = await createSignedInUser();
+    const res = await call(
+      "/users/me/profile",
+      authed(user.token, {
+        method: "PUT",
+        headers: { "content-type": "application/json", "x-request-id": "client-chosen-id" },
+        body: JSON.stringify({ bio: "hello" }),
+      }),
+    );
+    expect(res.status).toBe(200);
+    const ours = res.headers.get("x-request-id");
+    const row = await env.DB.prepare(
+      "SELECT request_id, client_request_id FROM audit_log WHERE actor_id = ? AND action = 'user.profile_updated'",
+    )
+      .bind(user.id)
+      .first();
+    expect(row).toEqual({ request_id: ours, client_request_id: "client-chosen-id" });
   });
 });
 

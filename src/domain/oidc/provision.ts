@@ -43,7 +43,7 @@ export interface SignInContext {
   issuer: string;
   identity: VerifiedIdentity;
   linkUserId: string | null;
-  origin: Pick<AuditEntry, "requestId" | "ip">;
+  origin: Pick<AuditEntry, "requestId" | "clientRequestId" | "ip">;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PASSWORD_INPUT_MAX_LENGTH } from "../../domain/passwords/new-password";
 
 export const ErrorSchema = z
   .object({
@@ -71,3 +72,6 @@ export const paginationOf = (page: number, perPage: number, total: number) => ({
   total_items: total,
   total_pages: Math.ceil(total / perPage),
 });
+
+/** Every password field on the wire: one cap; the password policy decides the rest (422). */
+export const passwordInput = z.string().min(1).max(PASSWORD_INPUT_MAX_LENGTH);

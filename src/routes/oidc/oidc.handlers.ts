@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { randomToken, sha256Hex } from "../../core/crypto";
-import { AppError, invalid, unauthorized } from "../../core/errors";
+import { AppError, invalid } from "../../core/errors";
 import { isPlainHttpLoopback } from "../../core/hosts";
 import { readConfig } from "../../core/settings";
 import { allowedFrontendUri, withParams } from "../../domain/oidc/frontend-uri";
@@ -17,7 +17,7 @@ import { canHoldSession } from "../../domain/sessions/session-validity";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
 import { requireAuthentication } from "../../http/authenticate";
 import { issueSession } from "../../http/issue-session";
-import { auditOrigin } from "../../http/request-context";
+import { requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import {
   issueLoginCode,
@@ -104,7 +104,7 @@ export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async
       issuer: as.issuer,
       identity,
       linkUserId: record.linkUserId,
-      origin: auditOrigin(c),
+      origin: requestOrigin(c),
     });
     if (record.linkUserId) return c.redirect(withParams(record.frontendUri, { linked: "true" }), 302);
     await issueSession(c, user, "oidc", { cookie: true });

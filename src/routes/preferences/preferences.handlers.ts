@@ -3,7 +3,7 @@ import { isProviderAllowed } from "../../domain/preferences/policy-check";
 import { loadPreferences, replacePreferences } from "../../domain/preferences/preferences-service";
 import { CATALOG, SECTIONS } from "../../domain/preferences/provider-catalog";
 import type { AppRouteHandler } from "../../http/app-env";
-import { auditOrigin } from "../../http/request-context";
+import { auditEntry } from "../../http/request-context";
 import { forgetModelCache } from "../../storage/model-cache";
 import type { getConfig, listProviders, putConfig } from "./preferences.routes";
 import { etagOf, keyRing, parseIfMatch, systemDefaults, toWire } from "./preferences-context";
@@ -24,13 +24,7 @@ export const putConfigHandler: AppRouteHandler<typeof putConfig> = async (c) => 
   const view = await replacePreferences(c.var.db, user, system, current.overrides, update, {
     expectedVersion: parseIfMatch(c.req.valid("header")["if-match"]),
     ring: setsKey ? await keyRing(c) : null,
-    audit: {
-      action: "user.preferences_updated",
-      actorId: user.id,
-      targetType: "user",
-      targetId: user.id,
-      ...auditOrigin(c),
-    },
+    audit: auditEntry(c, "user.preferences_updated"),
   });
   await forgetModelCache(
     c.var.kv,

@@ -3,7 +3,7 @@ import { loadPreferences, replacePreferences } from "../../domain/preferences/pr
 import { SECTIONS } from "../../domain/preferences/provider-catalog";
 import { diffUpdate, exportYaml, parseImport } from "../../domain/preferences/yaml-io";
 import type { AppRouteHandler } from "../../http/app-env";
-import { auditOrigin } from "../../http/request-context";
+import { auditEntry } from "../../http/request-context";
 import type { exportConfig, importConfig } from "./preferences.routes";
 import { keyRing, systemDefaults, toWire } from "./preferences-context";
 
@@ -54,13 +54,7 @@ export const importConfigHandler: AppRouteHandler<typeof importConfig> = async (
   const setsKey = SECTIONS.some((s) => typeof update[s]?.api_key === "string");
   const view = await replacePreferences(c.var.db, user, system, current.overrides, update, {
     ring: setsKey ? await keyRing(c) : null,
-    audit: {
-      action: "user.preferences_imported",
-      actorId: user.id,
-      targetType: "user",
-      targetId: user.id,
-      ...auditOrigin(c),
-    },
+    audit: auditEntry(c, "user.preferences_imported"),
   });
   return c.json({ dry_run: false, changes, preferences: toWire(view) }, 200);
 };
