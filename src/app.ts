@@ -14,7 +14,9 @@ import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { meRouter } from "./routes/me/me.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
-import { configRouter } from "./routes/preferences/preferences.index";
+import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
+import { preferencesRouter } from "./routes/preferences/preferences.index";
+import { providerChecksRouter } from "./routes/provider-checks/provider-checks.index";
 import { systemRouter } from "./routes/system/system.index";
 
 /** Resource routers, mounted under /api/v1 in this order. Add new resources here. */
@@ -23,7 +25,9 @@ const routers = [
   authRouter,
   oidcRouter,
   meRouter,
-  configRouter,
+  preferencesRouter,
+  providerChecksRouter,
+  preferenceFilesRouter,
   adminUsersRouter,
   adminGroupsRouter,
   adminAuditRouter,

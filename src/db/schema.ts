@@ -122,6 +122,11 @@ export const userApiKeys = sqliteTable(
     /** base64url(iv || ciphertext+tag) */
     ciphertext: text("ciphertext").notNull(),
     last4: text("last4").notNull(),
+    /**
+     * The user's base_url override when the key was saved (null: the catalog's default URL). A key
+     * is only ever sent to the URL it was saved for; changing the base URL without a new key drops it.
+     */
+    baseUrl: text("base_url"),
     updatedAt: timestamp("updated_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.userId, t.section, t.provider] })],

@@ -75,3 +75,14 @@ export const paginationOf = (page: number, perPage: number, total: number) => ({
 
 /** Every password field on the wire: one cap; the password policy decides the rest (422). */
 export const passwordInput = z.string().min(1).max(PASSWORD_INPUT_MAX_LENGTH);
+
+/**
+ * A boolean query parameter as clients of the original API spell it: true/false/1/0, any case.
+ * Anything else is a 422 that names the accepted spellings.
+ */
+export const booleanQuery = z
+  .string()
+  // Spelled without the `i` flag so the published pattern is valid JSON Schema (no regex flags).
+  .regex(/^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)$/, "Expected true, false, 1 or 0")
+  .transform((value) => value === "1" || value.toLowerCase() === "true")
+  .openapi({ description: "true/false/1/0, case-insensitive" });
