@@ -19,14 +19,15 @@ export function freePort() {
 }
 
 /**
- * A copy of wrangler.toml for the benchmark: absolute paths, and the per-address sign-in limit
- * raised so the sign-in benchmark measures hashing and storage, not the throttle (every request
- * comes from one address here).
+ * A copy of wrangler.toml for the benchmark: absolute paths (entry, migrations, `[alias]` targets),
+ * and the per-address sign-in limit raised so the sign-in benchmark measures hashing and storage,
+ * not the throttle (every request comes from one address here).
  */
 function benchConfig(dir) {
   const toml = readFileSync(path.join(root, "wrangler.toml"), "utf8")
     .replace(/^main = "src\/index.ts"/m, `main = "${path.join(root, "src/index.ts")}"`)
     .replace(/^migrations_dir = "drizzle"/m, `migrations_dir = "${path.join(root, "drizzle")}"`)
+    .replaceAll('"./shims/', `"${path.join(root, "shims")}/`)
     .replace(/simple = \{ limit = \d+, period = 60 \}/g, "simple = { limit = 100000000, period = 60 }");
   const file = path.join(dir, "wrangler.toml");
   writeFileSync(file, toml);
