@@ -1,26 +1,38 @@
-// What `import ... from "zod"` means in this project: zod's classic API (the same modules as
-// `zod/v4`) minus what nothing here uses and what costs most of its bundle size — every locale but
-// English, the ahead-of-time compiler (`compile`, `withParser`) and `fromJSONSchema`. Wired in three
-// places that must agree: the `[alias]` in wrangler.toml (deploy, `wrangler dev`, the e2e suite and
-// the benchmark bundle through it), the same alias in vitest.config.ts (the Workers test pool,
-// which bundles with Vite), and `paths` in tsconfig.json, so the types are this module's too:
-// using something removed here is a type error, never `undefined` at runtime.
-// Why and how to check it: docs/performance.md, "Bundle size".
+// What `import ... from "zod"` means in this project, for @hono/zod-openapi (whose `z` every schema
+// here is built with) and for our own imports: zod's classic API (the modules of `zod/v4`), every
+// type of it, but as values only the entry points this code base calls. Wired in three places that
+// must agree: the `[alias]` in wrangler.toml (deploy, `wrangler dev`, the e2e suite and the
+// benchmark bundle), the same alias in vitest.config.ts (the Workers test pool bundles with Vite),
+// and `paths` in tsconfig.json, so the types are this module's: calling a `z.` function not listed
+// here is a type error ("Property 'x' does not exist on type 'typeof import(".../shims/zod")'"),
+// never `undefined` at runtime. To use one, add it below.
 //
-// Everything else is zod's own code, unchanged, so validation and its English messages are the
-// same; zod registers English as the default locale itself when the first schema is built.
+// Why: @hono/zod-openapi passes the whole `z` namespace around as a value, so a bundler must keep
+// every export of it, and zod's full namespace carries every locale (~40 kB gzip), the compiler,
+// fromJSONSchema and every schema type (another ~28 kB). Schemas, methods (`.optional()`,
+// `.extend()`, `.openapi()`, ...), validation and the English messages are zod's own code,
+// unchanged: zod registers English itself when the first schema is built.
+// Sizes and how to check: docs/performance.md, "Bundle size".
 import * as z from "./zod";
 
-// Local exports take precedence over the names `export *` brings in, which is how the star
-// re-export below is trimmed: `z`, `core` and `locales` are replaced, the rest is zod's.
-export * from "zod/v4";
-export * as core from "./zod-core";
-export * as locales from "./zod-locales";
+export type * from "zod/v4";
+export {
+  array,
+  boolean,
+  coerce,
+  email,
+  enum,
+  iso,
+  literal,
+  number,
+  object,
+  record,
+  strictObject,
+  string,
+  union,
+  unknown,
+  url,
+  // @hono/zod-openapi adds `.openapi()` to ZodType.prototype.
+  ZodType,
+} from "zod/v4";
 export { z, z as default };
-
-/** Not bundled (see above). */
-export const compile = undefined;
-/** Not bundled (see above). */
-export const withParser = undefined;
-/** Not bundled (see above). */
-export const fromJSONSchema = undefined;
