@@ -8,8 +8,8 @@
 // never `undefined` at runtime. To use one, add it below.
 //
 // Why: @hono/zod-openapi passes the whole `z` namespace around as a value, so a bundler must keep
-// every export of it, and zod's full namespace carries every locale (~40 kB gzip), the compiler,
-// fromJSONSchema and every schema type (another ~28 kB). Schemas, methods (`.optional()`,
+// every export of it, and zod's full namespace carries every locale (~40 kB gzip), the compiler
+// and fromJSONSchema (~12 kB), and every schema type (~16 kB). Schemas, methods (`.optional()`,
 // `.extend()`, `.openapi()`, ...), validation and the English messages are zod's own code,
 // unchanged: zod registers English itself when the first schema is built.
 // Sizes and how to check: docs/performance.md, "Bundle size".
