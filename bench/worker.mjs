@@ -19,15 +19,16 @@ export function freePort() {
 }
 
 /**
- * A copy of wrangler.toml for the benchmark: absolute paths, and the per-address sign-in limit
- * raised so the sign-in benchmark measures hashing and storage, not the throttle (every request
- * comes from one address here). `realLimits` keeps the production limits (the soak test sends a
- * different `cf-connecting-ip` per virtual client instead).
+ * A copy of wrangler.toml for the benchmark: absolute paths (entry, migrations, `[alias]` targets),
+ * and the per-address sign-in limit raised so the sign-in benchmark measures hashing and storage,
+ * not the throttle (every request comes from one address here). `realLimits` keeps the production
+ * limits (the soak test sends a different `cf-connecting-ip` per virtual client instead).
  */
 function benchConfig(dir, { realLimits = false } = {}) {
   let toml = readFileSync(path.join(root, "wrangler.toml"), "utf8")
     .replace(/^main = "src\/index.ts"/m, `main = "${path.join(root, "src/index.ts")}"`)
-    .replace(/^migrations_dir = "drizzle"/m, `migrations_dir = "${path.join(root, "drizzle")}"`);
+    .replace(/^migrations_dir = "drizzle"/m, `migrations_dir = "${path.join(root, "drizzle")}"`)
+    .replaceAll('"./shims/', `"${path.join(root, "shims")}/`);
   if (!realLimits)
     toml = toml.replace(
       /simple = \{ limit = \d+, period = 60 \}/g,
