@@ -21,6 +21,7 @@ import {
   userWithGroupQuery,
 } from "../../storage/users";
 import type * as routes from "./admin-users.routes";
+import { toUserSessionWire } from "./admin-users.schemas";
 
 type Ctx = Context<AppEnv>;
 
@@ -212,18 +213,7 @@ export const listSessionsHandler: AppRouteHandler<typeof routes.listSessions> = 
   const user = await findUserWithGroupById(c.var.db, c.req.valid("param").uid);
   if (!user) throw notFound("User");
   const sessions = await listUserSessions(c.var.kv, user.id);
-  return c.json(
-    {
-      data: sessions.map((s) => ({
-        id: s.id,
-        created_at: s.createdAt,
-        expires_at: s.expiresAt,
-        method: s.method,
-        ip: s.ip,
-      })),
-    },
-    200,
-  );
+  return c.json({ data: sessions.map(toUserSessionWire) }, 200);
 };
 
 export const endSessionsHandler: AppRouteHandler<typeof routes.endSessions> = async (c) => {

@@ -63,8 +63,8 @@ export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) =
       "url_not_allowed",
     );
   }
-  const linkUserId = query.link === "true" ? await sessionUserId(c) : null;
-  if (query.link === "true" && !linkUserId) throw unauthorized("Sign in first to link another identity");
+  const linkUserId = query.link ? await sessionUserId(c) : null;
+  if (query.link && !linkUserId) throw unauthorized("Sign in first to link another identity");
 
   const as = await discover(config);
   const request = await buildAuthorizationRequest(config, as, redirectUriOf(c, config));

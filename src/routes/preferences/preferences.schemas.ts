@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { OptionsSchema } from "../../domain/preferences/preference-schemas";
 import { SECTIONS } from "../../domain/preferences/provider-catalog";
 import { VERIFY_STATUSES } from "../../domain/preferences/provider-client";
+import { booleanQuery } from "../../http/schemas/common";
 
 const layer = z.enum(["system", "group", "user"]).nullable();
 const sourced = <T extends z.ZodType>(value: T) => z.object({ value, source: layer });
@@ -44,10 +45,7 @@ export const SectionQuery = z.enum(SECTIONS);
 
 export const ProvidersQuery = z.object({
   section: SectionQuery.optional(),
-  configured_only: z
-    .enum(["true", "false"])
-    .default("false")
-    .transform((v) => v === "true"),
+  configured_only: booleanQuery(),
 });
 
 export const ProviderInfoSchema = z
