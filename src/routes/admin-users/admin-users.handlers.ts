@@ -52,7 +52,7 @@ async function requireGroup(c: Ctx, groupId: string) {
   if (!(await findGroup(c.var.db, groupId))) throw notFound("Group");
 }
 
-export const listUsersHandler: AppRouteHandler<typeof routes.listUsers> = async (c) => {
+export const listUsersHandler: AppRouteHandler<typeof routes.listUsersRoute> = async (c) => {
   const q = c.req.valid("query");
   const { users, total } = await listUsers(c.var.db, {
     page: q.page,

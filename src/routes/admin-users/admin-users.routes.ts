@@ -35,7 +35,7 @@ const userErrors = (traits: Omit<RouteTraits, "auth" | "params"> = {}) =>
   errorResponses({ auth: "admin", params: true, ...traits, errors: { 404: noUser, ...traits.errors } });
 const userResponse = (description: string) => ({ 200: jsonContent(AdminUserSchema, description) });
 
-export const listUsers = createRoute({
+export const listUsersRoute = createRoute({
   ...common,
   operationId: "listUsers",
   method: "get",
