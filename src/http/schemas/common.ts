@@ -59,6 +59,7 @@ export interface RouteTraits {
   errors?: Partial<Record<ErrorStatus, string>>;
 }
 
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 const kib = (bytes: number) => `${bytes / 1024} KiB`;
 
 /** The standard errors implied by the traits (the middleware and validators every route shares). */
@@ -98,7 +99,9 @@ export function errorResponses(traits: RouteTraits): Partial<Record<ErrorStatus,
   const own = traits.errors ?? {};
   const responses: Partial<Record<ErrorStatus, ErrorResponse>> = {};
   for (const status of ERROR_STATUSES) {
-    const description = [standard[status], own[status]].filter(Boolean).join("; or ");
+    const mine = own[status];
+    const theirs = standard[status];
+    const description = theirs && mine ? `${theirs}; or ${lowerFirst(mine)}` : (theirs ?? mine);
     if (!description) continue;
     if (status !== 422) responses[status] = jsonContent(ErrorSchema, description);
     else if (own[422] === undefined) responses[status] = jsonContent(ValidationErrorSchema, description);
