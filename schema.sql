@@ -120,3 +120,11 @@ UPDATE `user_api_keys` SET `base_url` = (
   WHERE p.`user_id` = `user_api_keys`.`user_id`
     AND json_extract(p.`overrides`, '$.' || `user_api_keys`.`section` || '.provider') = `user_api_keys`.`provider`
 );
+
+-- 0005_group_name_key.sql
+DROP INDEX `groups_name_lower_unique`;
+ALTER TABLE `groups` ADD `name_key` text DEFAULT '' NOT NULL;
+-- Existing names get the ASCII fold SQLite can compute; the application writes foldKey(name)
+-- (NFKC + Unicode case folding) from now on. Rewriting a name refreshes its key.
+UPDATE `groups` SET `name_key` = lower(trim(`name`));
+CREATE UNIQUE INDEX `groups_name_key_unique` ON `groups` (`name_key`);

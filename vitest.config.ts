@@ -50,6 +50,11 @@ export default defineConfig(async () => {
             BOOTSTRAP_ADMIN_USERNAME: "admin",
             BOOTSTRAP_ADMIN_PASSWORD: "bootstrap-admin-password",
             ENCRYPTION_KEY: "k1:Xo9Wq0vC2cT3m0mLkUoF1yv0m7yH1JQ7o8c9x4eXb2Q=",
+            // The development values of .dev.vars.example (wrangler.toml's [vars] are production-safe).
+            ENVIRONMENT: "development",
+            FRONTEND_ORIGINS: "http://localhost:5173,http://localhost:8787",
+            FRONTEND_DEFAULT_URI: "http://localhost:8787/api/v1/users/me",
+            ALLOW_PRIVATE_PROVIDER_URLS: "true",
             OIDC_CLIENT_SECRET: "test-client-secret",
             // A provider faked at the HTTP boundary by test/oidc/fake-idp.ts.
             OIDC_ISSUER: "https://idp.example.com",

@@ -80,8 +80,9 @@ export async function createSignedInUserInGroup(policy: unknown) {
   const user = await createSignedInUser();
   const groupId = crypto.randomUUID();
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO groups (id, name, policy) VALUES (?, ?, ?)").bind(
+    env.DB.prepare("INSERT INTO groups (id, name, name_key, policy) VALUES (?, ?, ?, ?)").bind(
       groupId,
+      `g-${groupId}`,
       `g-${groupId}`,
       JSON.stringify(policy),
     ),

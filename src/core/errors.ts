@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   account_locked: { status: 429, meaning: "Too many failed sign-ins; locked for `Retry-After` seconds" },
   internal_error: { status: 500, meaning: "A bug: the request id is in the log" },
   misconfigured: { status: 503, meaning: "A deployment setting is malformed" },
+  storage_unavailable: { status: 503, meaning: "D1 or KV failed; try again after `Retry-After`" },
   oidc_not_configured: { status: 503, meaning: "OIDC sign-in is not configured here" },
   oidc_unavailable: { status: 503, meaning: "The identity provider could not be reached" },
   encryption_not_configured: { status: 503, meaning: "ENCRYPTION_KEY is missing or malformed" },

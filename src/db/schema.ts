@@ -14,13 +14,15 @@ export const groups = sqliteTable(
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
+    /** foldKey(name) (core/text.ts): NFKC + Unicode case folding; names are unique by it. */
+    nameKey: text("name_key").notNull().default(""),
     description: text("description").notNull().default(""),
     /** JSON document validated by the group policy zod schema before it is written. */
     policy: text("policy").notNull().default("{}"),
     createdAt: timestamp("created_at").notNull().default(now),
     updatedAt: timestamp("updated_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("groups_name_lower_unique").on(sql`lower(${t.name})`)],
+  (t) => [uniqueIndex("groups_name_key_unique").on(t.nameKey)],
 );
 
 export const USER_ROLES = ["admin", "user"] as const;

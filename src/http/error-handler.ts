@@ -7,6 +7,8 @@ import type { AppEnv } from "./app-env";
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ValidationError) return c.json({ detail: err.issues }, 422);
   if (err instanceof AppError) return sendError(c, err);
+  // drizzle wraps what a D1 call threw (e.g. storage_unavailable from the metered binding).
+  if (err.cause instanceof AppError) return sendError(c, err.cause);
   if (err instanceof HTTPException) return sendError(c, fromHttpException(err));
   // Unexpected: log for the operator (with the request id), answer generically.
   console.error(`[${c.get("requestId") ?? "-"}] unhandled error: ${err.name}: ${err.message}`);

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { readConfig } from "../core/settings";
-import { loadKeyRing } from "../domain/preferences/key-encryption";
+import { keyRingFor } from "../domain/preferences/key-encryption";
 import type { PreferencesUpdate } from "../domain/preferences/preference-schemas";
 import {
   loadPreferences,
@@ -16,7 +16,7 @@ import { auditEntry } from "./request-context";
 type Ctx = Context<AppEnv>;
 
 export const systemDefaults = (c: Ctx) => readSystemDefaults(c.env.SYSTEM_DEFAULTS);
-const keyRing = (c: Ctx) => () => loadKeyRing(c.env.ENCRYPTION_KEY);
+const keyRing = (c: Ctx) => () => keyRingFor(c.env);
 
 /** The signed-in user's preferences, from what authentication already loaded (no storage access). */
 export const myPreferences = (c: Ctx): PreferencesView =>

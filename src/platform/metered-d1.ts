@@ -1,4 +1,21 @@
+import { AppError } from "../core/errors";
+import { withInjectedD1Fault } from "./faults";
 import type { StorageMeter } from "./storage-meter";
+
+/**
+ * A D1 failure that is not a constraint the caller handles (unique, foreign key, the If-Match
+ * marker) is an outage: 503 with Retry-After, not a 500. Constraint errors pass through unchanged.
+ */
+function asStorageError(error: unknown): never {
+  if (error instanceof Error && /constraint failed/i.test(`${error.message} ${String(error.cause ?? "")}`))
+    throw error;
+  throw new AppError("storage_unavailable", "The database is unavailable; try again shortly", {
+    "Retry-After": "5",
+  });
+}
+
+const measured = <T>(meter: StorageMeter, operation: () => Promise<T>) =>
+  meter.d1(operation).catch(asStorageError);
 
 /**
  * A D1Database that reports every round trip to the request's meter. Statement methods are
@@ -18,11 +35,12 @@ export class MeteredD1 implements D1Database {
   }
 
   batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
-    return this.meter.d1(() => this.target.batch<T>(statements));
+    const run = withInjectedD1Fault(statements, () => this.target.prepare("SELECT * FROM injected_d1_fault"));
+    return measured(this.meter, () => this.target.batch<T>(run));
   }
 
   exec(query: string): Promise<D1ExecResult> {
-    return this.meter.d1(() => this.db.exec(query));
+    return measured(this.meter, () => this.db.exec(query));
   }
 
   withSession(constraintOrBookmark?: D1SessionBookmark | D1SessionConstraint): D1DatabaseSession {
@@ -30,7 +48,7 @@ export class MeteredD1 implements D1Database {
   }
 
   dump(): Promise<ArrayBuffer> {
-    return this.meter.d1(() => this.db.dump());
+    return measured(this.meter, () => this.db.dump());
   }
 }
 
@@ -44,20 +62,22 @@ function meterStatement(statement: D1PreparedStatement, meter: StorageMeter): D1
   function meteredFirst<T = unknown>(colName: string): Promise<T | null>;
   function meteredFirst<T = Record<string, unknown>>(): Promise<T | null>;
   function meteredFirst<T>(colName?: string): Promise<T | null> {
-    return meter.d1(() => (colName === undefined ? first<T>() : first<T>(colName)));
+    return measured(meter, () => (colName === undefined ? first<T>() : first<T>(colName)));
   }
   function meteredRaw<T = unknown[]>(options: { columnNames: true }): Promise<[string[], ...T[]]>;
   function meteredRaw<T = unknown[]>(options?: { columnNames?: false }): Promise<T[]>;
   function meteredRaw<T = unknown[]>(options?: {
     columnNames?: boolean;
   }): Promise<[string[], ...T[]]> | Promise<T[]> {
-    return options?.columnNames ? meter.d1(() => raw<T>({ columnNames: true })) : meter.d1(() => raw<T>());
+    return options?.columnNames
+      ? measured(meter, () => raw<T>({ columnNames: true }))
+      : measured(meter, () => raw<T>());
   }
 
   statement.bind = (...values: unknown[]) => meterStatement(bind(...values), meter);
   statement.first = meteredFirst;
-  statement.run = <T = Record<string, unknown>>() => meter.d1(() => run<T>());
-  statement.all = <T = Record<string, unknown>>() => meter.d1(() => all<T>());
+  statement.run = <T = Record<string, unknown>>() => measured(meter, () => run<T>());
+  statement.all = <T = Record<string, unknown>>() => measured(meter, () => all<T>());
   statement.raw = meteredRaw;
   return statement;
 }

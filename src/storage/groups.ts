@@ -1,4 +1,5 @@
 import { count, eq, sql } from "drizzle-orm";
+import { foldKey } from "../core/text";
 import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
 import { groups, UNGROUPED_GROUP_ID, users } from "../db/schema";
@@ -34,7 +35,8 @@ export async function countMembers(db: Database, id: string): Promise<number> {
 }
 
 export const groupStatements = {
-  insert: (db: Database, group: typeof groups.$inferInsert) => db.insert(groups).values(group),
+  insert: (db: Database, group: Omit<typeof groups.$inferInsert, "nameKey">) =>
+    db.insert(groups).values({ ...group, nameKey: foldKey(group.name) }),
   update: (
     db: Database,
     id: string,
@@ -42,13 +44,10 @@ export const groupStatements = {
   ) =>
     db
       .update(groups)
-      .set({ ...fields, updatedAt: nowIso() })
+      .set({ ...fields, ...(fields.name ? { nameKey: foldKey(fields.name) } : {}), updatedAt: nowIso() })
       .where(eq(groups.id, id)),
   /** Members (including soft-deleted users, who still need a valid group) move to `ungrouped`. */
   moveMembersToUngrouped: (db: Database, id: string) =>
     db.update(users).set({ groupId: UNGROUPED_GROUP_ID, updatedAt: nowIso() }).where(eq(users.groupId, id)),
   delete: (db: Database, id: string) => db.delete(groups).where(eq(groups.id, id)),
 };
-
-export const isUniqueViolation = (error: unknown) =>
-  error instanceof Error && /UNIQUE constraint failed/i.test(`${error.message} ${String(error.cause ?? "")}`);

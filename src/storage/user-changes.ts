@@ -4,6 +4,7 @@ import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
 import { type AuditEntry, auditIfChangedStatement } from "./audit";
+import { isForeignKeyViolation } from "./constraint-errors";
 import { toUserWithGroup, type UserWithGroup, userWithGroupQuery } from "./users";
 
 type UserChange = Partial<Omit<typeof users.$inferInsert, "id" | "sessionEpoch">>;
@@ -47,11 +48,13 @@ export async function applyGuardedUserChange(db: Database, change: GuardedChange
     })
     .where(and(...conditions))
     .returning({ id: users.id });
-  const [applied, , after] = await db.batch([
-    update,
-    auditIfChangedStatement(db, change.audit),
-    userWithGroupQuery(db, change.userId),
-  ]);
+  const [applied, , after] = await db
+    .batch([update, auditIfChangedStatement(db, change.audit), userWithGroupQuery(db, change.userId)])
+    .catch((error: unknown) => {
+      // The group named in the change was deleted between the caller's check and this batch.
+      if (isForeignKeyViolation(error)) throw notFound("Group");
+      throw error;
+    });
   const current = toUserWithGroup(after[0]);
   if (current && applied.length > 0) return current;
   if (!current || (current.deletedAt && !change.allowDeleted)) throw notFound("User");

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
+import { keyRingFor } from "../../src/domain/preferences/key-encryption";
 import { createSignedInUser, jsonInit, loginAdmin } from "../helpers";
 import { fakeProvider, json } from "./fake-provider";
 
@@ -60,5 +61,16 @@ describe("ENCRYPTION_KEY rotation", () => {
     );
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ code: "encryption_not_configured" });
+  });
+});
+
+describe("the public example ENCRYPTION_KEY", () => {
+  it("is refused outside development: keys are not stored with it", async () => {
+    await expect(keyRingFor({ ...env, ENVIRONMENT: "production" })).rejects.toMatchObject({
+      code: "encryption_not_configured",
+    });
+    await expect(keyRingFor({ ...env, ENVIRONMENT: "development" })).resolves.toMatchObject({
+      currentId: "k1",
+    });
   });
 });

@@ -22,6 +22,10 @@ describe("custom base URLs (SSRF guard)", () => {
     "https://user:pass@api.example.com/v1",
     "https://api.example.com/v1?x=1",
     "ftp://api.example.com/v1",
+    "https://localhost../v1",
+    "https://intranet.../v1",
+    "https://api.example.com:8443/v1",
+    "https://api.example.com:22/v1",
   ])("refuses %s in production", (url) => {
     expect(() => checkBaseUrl(url, production)).toThrow(/base_url refused/);
   });

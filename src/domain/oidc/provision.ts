@@ -2,6 +2,7 @@ import { nowIso } from "../../core/time";
 import type { Database } from "../../db/client";
 import { UNGROUPED_GROUP_ID } from "../../db/schema";
 import { type AuditEntry, auditStatement } from "../../storage/audit";
+import { isUniqueViolation } from "../../storage/constraint-errors";
 import { findIdentity, identityStatements } from "../../storage/identities";
 import {
   findUserWithGroupById,
@@ -51,7 +52,11 @@ export interface SignInContext {
  * profile claims (and refreshing them on later sign-ins). With `linkUserId` (a signed-in user
  * started the flow) the identity is attached to that user instead. Each path is one batch.
  */
-export async function signInWithIdentity(db: Database, ctx: SignInContext): Promise<UserWithGroup> {
+export async function signInWithIdentity(
+  db: Database,
+  ctx: SignInContext,
+  retried = false,
+): Promise<UserWithGroup> {
   const { issuer, identity } = ctx;
   const profile = profileFromClaims(identity.claims);
   const existing = await findIdentity(db, issuer, identity.subject);
@@ -102,7 +107,7 @@ export async function signInWithIdentity(db: Database, ctx: SignInContext): Prom
   }
 
   const userId = crypto.randomUUID();
-  const [, , , created] = await db.batch([
+  const batch = db.batch([
     userStatements.insertIfUsernameFree(db, {
       id: userId,
       username: newUsername(identity.claims),
@@ -127,6 +132,15 @@ export async function signInWithIdentity(db: Database, ctx: SignInContext): Prom
     audit("auth.login", userId),
     userWithGroupQuery(db, userId),
   ]);
+  const created = await batch.then(
+    ([, , , rows]) => rows,
+    (error: unknown) => {
+      // A parallel first sign-in of the same subject created the user first: sign into it.
+      if (isUniqueViolation(error) && !retried) return null;
+      throw error;
+    },
+  );
+  if (created === null) return signInWithIdentity(db, ctx, true);
   return activeUser(toUserWithGroup(created[0]));
 }
 

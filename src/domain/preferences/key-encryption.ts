@@ -19,6 +19,25 @@ const notConfigured = (why: string) =>
 
 const rings = new Map<string, Promise<KeyRing>>();
 
+/** The key material of .dev.vars.example: public, so never accepted outside development. */
+const EXAMPLE_KEY_MATERIAL = "Xo9Wq0vC2cT3m0mLkUoF1yv0m7yH1JQ7o8c9x4eXb2Q=";
+
+/** The deployment's key ring (ENCRYPTION_KEY); the published example key only in development. */
+export function keyRingFor(env: Env): Promise<KeyRing> {
+  const secret = env.ENCRYPTION_KEY;
+  if (env.ENVIRONMENT !== "development" && secret?.includes(EXAMPLE_KEY_MATERIAL)) {
+    console.error(
+      "ENCRYPTION_KEY is the public example key from .dev.vars.example: refused outside development",
+    );
+    return Promise.reject(
+      notConfigured(
+        "ENCRYPTION_KEY is the public example key; set a key of your own (ENVIRONMENT is not development)",
+      ),
+    );
+  }
+  return loadKeyRing(secret);
+}
+
 export function loadKeyRing(secret: string | undefined): Promise<KeyRing> {
   const raw = secret?.trim();
   if (!raw) return Promise.reject(notConfigured("ENCRYPTION_KEY is not set"));

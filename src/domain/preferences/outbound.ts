@@ -40,7 +40,8 @@ export function checkBaseUrl(raw: string, policy: OutboundPolicy): string {
   }
   if (url.username || url.password) throw refuse("credentials in the URL are not allowed");
   if (url.search || url.hash) throw refuse("no query string or fragment");
-  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  // Every trailing dot: "localhost.." is localhost to a resolver.
+  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
   const isIpLiteral =
     /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith("[") || /^\d+$/.test(host) || /^0x/i.test(host);
   const isLocalName =
@@ -51,6 +52,8 @@ export function checkBaseUrl(raw: string, policy: OutboundPolicy): string {
     !host.includes(".");
   if (!policy.allowPrivate) {
     if (url.protocol !== "https:") throw refuse("only https is allowed");
+    // Only the standard https port: other ports reach admin panels and internal services.
+    if (url.port !== "") throw refuse("only the standard https port (443) is allowed");
     if (isIpLiteral) throw refuse("IP addresses are not allowed, use a host name");
     if (isLocalName) throw refuse("local and internal host names are not allowed");
   } else if (url.protocol !== "https:" && url.protocol !== "http:") {
@@ -79,7 +82,8 @@ export async function boundedFetch(
       redirect: "manual",
       signal: AbortSignal.timeout(policy.timeoutMs),
     });
-    const body = await readCapped(res, policy.maxBytes);
+    // The deadline covers the body too: a provider that trickles bytes cannot hold us past it.
+    const body = await readCapped(res, policy.maxBytes, started + policy.timeoutMs);
     return { kind: "response", status: res.status, body, latencyMs: Date.now() - started };
   } catch (error) {
     const latencyMs = Date.now() - started;
@@ -89,13 +93,27 @@ export async function boundedFetch(
   }
 }
 
-async function readCapped(res: Response, maxBytes: number): Promise<string> {
+function timeoutAt(deadline: number): Promise<never> {
+  return new Promise((_, reject) =>
+    setTimeout(
+      () => reject(new DOMException("The provider did not finish in time", "TimeoutError")),
+      Math.max(0, deadline - Date.now()),
+    ),
+  );
+}
+
+async function readCapped(res: Response, maxBytes: number, deadline: number): Promise<string> {
   if (!res.body) return "";
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const expired = timeoutAt(deadline);
+  expired.catch(() => undefined);
   while (total < maxBytes) {
-    const { done, value } = await reader.read();
+    const { done, value } = await Promise.race([reader.read(), expired]).catch(async (error: unknown) => {
+      await reader.cancel().catch(() => undefined);
+      throw error;
+    });
     if (done) break;
     chunks.push(value);
     total += value.byteLength;

@@ -4,13 +4,8 @@ import { UNGROUPED_GROUP_ID } from "../../db/schema";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
 import { auditEntry } from "../../http/request-context";
 import { auditStatement } from "../../storage/audit";
-import {
-  countMembers,
-  findGroup,
-  groupStatements,
-  isUniqueViolation,
-  listGroupsWithMemberCounts,
-} from "../../storage/groups";
+import { isUniqueViolation } from "../../storage/constraint-errors";
+import { countMembers, findGroup, groupStatements, listGroupsWithMemberCounts } from "../../storage/groups";
 import type { createGroup, deleteGroup, listGroups, updateGroup } from "./admin-groups.routes";
 import { toGroupWire } from "./admin-groups.schemas";
 

@@ -9,6 +9,7 @@ import { paginationOf } from "../../http/schemas/common";
 import { profileUpdateToColumns } from "../../http/schemas/profile-fields";
 import { toAdminUserWire } from "../../http/schemas/user";
 import { auditIfChangedStatement } from "../../storage/audit";
+import { isForeignKeyViolation } from "../../storage/constraint-errors";
 import { findGroup } from "../../storage/groups";
 import { deleteUserSessions, listUserSessions } from "../../storage/sessions";
 import { applyGuardedUserChange, type GuardedChange } from "../../storage/user-changes";
@@ -82,22 +83,28 @@ export const createUserHandler: AppRouteHandler<typeof routes.createUser> = asyn
   const db = c.var.db;
   // One batch: the insert (a no-op when the username is taken, even by a deleted user), its audit
   // entry only if it applied, and the new row for the answer.
-  const [inserted, , after] = await db.batch([
-    userStatements.insertIfUsernameFree(db, {
-      id,
-      username: body.username,
-      email: body.email?.toLowerCase() ?? null,
-      displayName: body.display_name ?? null,
-      role: body.role,
-      groupId,
-      ...password,
-    }),
-    auditIfChangedStatement(
-      db,
-      auditFor(c, "admin.user_created", id, { role: body.role, group_id: groupId }),
-    ),
-    userWithGroupQuery(db, id),
-  ]);
+  const [inserted, , after] = await db
+    .batch([
+      userStatements.insertIfUsernameFree(db, {
+        id,
+        username: body.username,
+        email: body.email?.toLowerCase() ?? null,
+        displayName: body.display_name ?? null,
+        role: body.role,
+        groupId,
+        ...password,
+      }),
+      auditIfChangedStatement(
+        db,
+        auditFor(c, "admin.user_created", id, { role: body.role, group_id: groupId }),
+      ),
+      userWithGroupQuery(db, id),
+    ])
+    .catch((error: unknown) => {
+      // The group was deleted after requireGroup looked: the same answer as if it never existed.
+      if (isForeignKeyViolation(error)) throw notFound("Group");
+      throw error;
+    });
   const user = toUserWithGroup(after[0]);
   if (inserted.length === 0 || !user)
     throw new AppError("username_taken", `The username '${body.username}' is taken`);

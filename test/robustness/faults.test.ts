@@ -1,0 +1,188 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { clearFaults, d1FaultPending, injectFaults } from "../../src/platform/faults";
+import { authed, BASE, call, createSignedInUser, jsonInit } from "../helpers";
+import { fakeProvider } from "../preferences/fake-provider";
+import { snapshotD1 } from "./d1-snapshot";
+
+afterEach(() => clearFaults());
+
+interface Write {
+  name: string;
+  prepare: () => Promise<() => Promise<Response>>;
+}
+
+const form = (yaml: string) => {
+  const body = new FormData();
+  body.append("file", new File([yaml], "prefs.yaml", { type: "application/yaml" }));
+  return body;
+};
+
+/** Multi-statement writes: each runs as one D1 batch. */
+const writes: Write[] = [
+  {
+    name: "PUT /users/me/config with a key",
+    prepare: async () => {
+      const user = await createSignedInUser();
+      return () =>
+        call(
+          "/users/me/config",
+          jsonInit("PUT", { llm: { provider: "openai", api_key: "sk-fault-1234" } }, user.token),
+        );
+    },
+  },
+  {
+    name: "PUT /users/me/profile",
+    prepare: async () => {
+      const user = await createSignedInUser();
+      return () => call("/users/me/profile", jsonInit("PUT", { bio: "faulty" }, user.token));
+    },
+  },
+  {
+    name: "PUT /users/password",
+    prepare: async () => {
+      const user = await createSignedInUser();
+      return () =>
+        call(
+          "/users/password",
+          jsonInit("PUT", { current_password: user.password, new_password: "a new faulty pass" }, user.token),
+        );
+    },
+  },
+  {
+    name: "POST /users/me/config/import",
+    prepare: async () => {
+      const user = await createSignedInUser();
+      const yaml =
+        "version: 1\npreferences:\n  llm:\n    provider: anthropic\n    api_key: sk-ant-fault-9\n  tts: null\n  stt: null\n";
+      return () => call("/users/me/config/import", authed(user.token, { method: "POST", body: form(yaml) }));
+    },
+  },
+  {
+    name: "POST /users/admin/users",
+    prepare: async () => {
+      const admin = await createSignedInUser({ role: "admin" });
+      const username = `f-${crypto.randomUUID().slice(0, 8)}`;
+      return () =>
+        call(
+          "/users/admin/users",
+          jsonInit("POST", { username, password: "a long enough pass" }, admin.token),
+        );
+    },
+  },
+  {
+    name: "PUT /users/admin/users/{uid}/role",
+    prepare: async () => {
+      const admin = await createSignedInUser({ role: "admin" });
+      const target = await createSignedInUser();
+      return () =>
+        call(`/users/admin/users/${target.id}/role`, jsonInit("PUT", { role: "admin" }, admin.token));
+    },
+  },
+  {
+    name: "DELETE /users/admin/groups/{gid} with members",
+    prepare: async () => {
+      const admin = await createSignedInUser({ role: "admin" });
+      const created = await call(
+        "/users/admin/groups",
+        jsonInit("POST", { name: `fault-${crypto.randomUUID()}` }, admin.token),
+      );
+      const { id }: { id: string } = await created.json();
+      const member = await createSignedInUser();
+      await call(`/users/admin/users/${member.id}/group`, jsonInit("PUT", { group_id: id }, admin.token));
+      return () => call(`/users/admin/groups/${id}`, authed(admin.token, { method: "DELETE" }));
+    },
+  },
+];
+
+describe("fault injection: D1 failing inside a batch", () => {
+  for (const write of writes) {
+    it(`${write.name}: a failure at any statement leaves nothing applied and answers 503`, async () => {
+      const run = await write.prepare();
+      for (let at = 0; at < 12; at++) {
+        const before = await snapshotD1();
+        injectFaults({ failD1BatchAt: at });
+        const res = await run();
+        if (d1FaultPending()) {
+          // The batch was shorter than `at`: the write went through; every statement has been tried.
+          expect(res.status).toBeLessThan(300);
+          return;
+        }
+        expect(res.status).toBe(503);
+        expect(await res.json()).toMatchObject({ code: "storage_unavailable" });
+        expect(await snapshotD1()).toEqual(before);
+      }
+      throw new Error("no batch shorter than 12 statements?");
+    });
+  }
+});
+
+describe("fault injection: KV failing", () => {
+  it("answers 503 with a clear message when sessions cannot be read", async () => {
+    const user = await createSignedInUser();
+    injectFaults({ failKv: ["read"] });
+    const res = await call("/users/me", authed(user.token));
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(await res.json()).toEqual({
+      detail: "Session storage is unavailable; try again shortly",
+      code: "storage_unavailable",
+    });
+  });
+
+  it("answers 503 when a session cannot be written at sign-in", async () => {
+    const user = await createSignedInUser();
+    injectFaults({ failKv: ["write"] });
+    const res = await call(
+      "/users/login/local",
+      jsonInit("POST", { username: user.username, password: user.password }),
+    );
+    expect(res.status).toBe(503);
+  });
+});
+
+describe("providers that misbehave get a classified result", () => {
+  const app = createApp();
+  const withTimeout = (path: string, init: RequestInit) =>
+    app.request(`${BASE}${path}`, init, { ...env, PROVIDER_TIMEOUT_MS: "300" });
+
+  it("garbage and truncated JSON in a model list fall back to the static list", async () => {
+    const user = await createSignedInUser();
+    await call(
+      "/users/me/config",
+      jsonInit("PUT", { llm: { provider: "openai", api_key: "sk-garbage-1" } }, user.token),
+    );
+    for (const body of ["<html>oops</html>", '{"data":[{"id":"gpt', "\u0000\u0001binary"]) {
+      fakeProvider(
+        () => new Response(body, { status: 200, headers: { "content-type": "application/json" } }),
+      );
+      await env.KV.delete(`models:${crypto.randomUUID()}`);
+      const res = await call("/users/me/config/models?section=llm&provider_name=openai", authed(user.token));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ source: "static" });
+    }
+  });
+
+  it("a slow trickle is cut at the timeout and classified as timeout", async () => {
+    const user = await createSignedInUser();
+    fakeProvider(
+      () =>
+        new Response(
+          new ReadableStream({
+            async pull(controller) {
+              await new Promise((r) => setTimeout(r, 100));
+              controller.enqueue(new TextEncoder().encode(" "));
+            },
+          }),
+          { status: 200 },
+        ),
+    );
+    const res = await withTimeout(
+      "/users/me/config/verify_llm",
+      jsonInit("POST", { provider: "openai", api_key: "sk-slow-1234" }, user.token),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: false, status: "timeout" });
+  });
+});
