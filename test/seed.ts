@@ -1,0 +1,133 @@
+import { env } from "cloudflare:workers";
+import { and, asc, count, eq, like, max, sql } from "drizzle-orm";
+import { createDb } from "../src/db/client";
+import { auditLog, identities, type UserRow, userApiKeys, userPreferences, users } from "../src/db/schema";
+import { findGroup, groupStatements } from "../src/storage/groups";
+import { findIdentity } from "../src/storage/identities";
+import { findKey } from "../src/storage/user-api-keys";
+import { findUserById, insertUserIfUsernameFree, type NewUser } from "../src/storage/users";
+
+/**
+ * Test data and state checks through the storage modules (drizzle over env.DB), and drizzle's
+ * query builder for the test-only mutations no storage function offers.
+ */
+export const db = createDb(env.DB);
+
+export async function insertUser(user: Omit<NewUser, "id" | "passwordChangedAt">) {
+  const row = await insertUserIfUsernameFree(db, {
+    id: crypto.randomUUID(),
+    passwordChangedAt: new Date().toISOString(),
+    ...user,
+  });
+  if (!row) throw new Error(`username ${user.username} is taken`);
+  return row;
+}
+
+/** A new group with `policy`, and the user moved into it. */
+export async function createGroupWithMember(policy: unknown, userId: string) {
+  const id = crypto.randomUUID();
+  await db.batch([
+    groupStatements.insert(db, { id, name: `g-${id}`, policy: JSON.stringify(policy) }),
+    db.update(users).set({ groupId: id }).where(eq(users.id, userId)),
+  ]);
+  return id;
+}
+
+type UserFields = Partial<Omit<UserRow, "id">>;
+
+/** Forces columns of one user, e.g. `{ status: "DISABLED" }` or `{ lockedUntil: past }`. */
+export async function setUser(id: string, fields: UserFields) {
+  await db.update(users).set(fields).where(eq(users.id, id));
+}
+
+export async function setUserByUsername(username: string, fields: UserFields) {
+  await db.update(users).set(fields).where(eq(users.username, username));
+}
+
+/** Ends all of a user's sessions the way a password change does: by bumping the session epoch. */
+export async function bumpSessionEpoch(id: string) {
+  await db
+    .update(users)
+    .set({ sessionEpoch: sql`${users.sessionEpoch} + 1` })
+    .where(eq(users.id, id));
+}
+
+export const readUser = (id: string) => findUserById(db, id);
+
+export async function readUsers(ids: string[]) {
+  return Promise.all(ids.map((id) => findUserById(db, id)));
+}
+
+/** The user an OIDC subject of the test provider is linked to. */
+export async function userOfSubject(issuer: string, subject: string) {
+  const identity = await findIdentity(db, issuer, subject);
+  return identity ? findUserById(db, identity.userId) : null;
+}
+
+export async function identityCount(subject: string) {
+  const row = await db.select({ n: count() }).from(identities).where(eq(identities.subject, subject)).get();
+  return row?.n ?? 0;
+}
+
+export const readApiKey = (userId: string, section: string, provider: string) =>
+  findKey(db, userId, section, provider);
+
+export async function apiKeyCount(userId: string) {
+  const row = await db.select({ n: count() }).from(userApiKeys).where(eq(userApiKeys.userId, userId)).get();
+  return row?.n ?? 0;
+}
+
+export async function preferencesRowCount(userId: string) {
+  const row = await db
+    .select({ n: count() })
+    .from(userPreferences)
+    .where(eq(userPreferences.userId, userId))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** The highest preferences version of any user (0 when none has preferences). */
+export async function maxPreferencesVersion() {
+  const row = await db
+    .select({ v: max(userPreferences.version) })
+    .from(userPreferences)
+    .get();
+  return row?.v ?? 0;
+}
+
+/** Audit actions recorded against a target, oldest first. */
+export async function auditActions(targetId: string) {
+  const rows = await db
+    .select({ action: auditLog.action })
+    .from(auditLog)
+    .where(eq(auditLog.targetId, targetId))
+    .orderBy(asc(auditLog.id));
+  return rows.map((r) => r.action);
+}
+
+/** How many audit entries match: an exact action or an action prefix, optionally against one target. */
+export async function auditCount(filter: { action?: string; actionPrefix?: string; targetId?: string }) {
+  const row = await db
+    .select({ n: count() })
+    .from(auditLog)
+    .where(
+      and(
+        filter.action ? eq(auditLog.action, filter.action) : undefined,
+        filter.actionPrefix ? like(auditLog.action, `${filter.actionPrefix}%`) : undefined,
+        filter.targetId ? eq(auditLog.targetId, filter.targetId) : undefined,
+      ),
+    )
+    .get();
+  return row?.n ?? 0;
+}
+
+export async function auditDetails(action: string, targetId: string) {
+  const row = await db
+    .select({ details: auditLog.details })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, action), eq(auditLog.targetId, targetId)))
+    .get();
+  return row?.details;
+}
+
+export const readGroup = (id: string) => findGroup(db, id);
