@@ -8,7 +8,8 @@ beforeAll(async () => {
 });
 
 const users = () => admin.api.users.admin.users;
-const userById = (uid: string) => admin.api.users.admin.users[":uid"];
+/** One user's routes; which user is the `param: { uid }` of each call. */
+const oneUser = () => admin.api.users.admin.users[":uid"];
 
 describe("admin authorization", () => {
   it("answers 401 without a session and 403 for a non-administrator", async () => {
