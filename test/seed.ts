@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { and, asc, count, eq, like, max, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, like, max, notInArray, sql } from "drizzle-orm";
 import { createDb } from "../src/db/client";
 import { auditLog, identities, type UserRow, userApiKeys, userPreferences, users } from "../src/db/schema";
 import { findGroup, groupStatements } from "../src/storage/groups";
@@ -43,6 +43,30 @@ export async function setUser(id: string, fields: UserFields) {
 export async function setUserByUsername(username: string, fields: UserFields) {
   await db.update(users).set(fields).where(eq(users.username, username));
 }
+
+/** Sets `role` on exactly the users `only` names, or on everyone but those `except` names. */
+export async function setRoles(role: UserRow["role"], who: { only: string[] } | { except: string[] }) {
+  const where = "only" in who ? inArray(users.id, who.only) : notInArray(users.id, who.except);
+  await db.update(users).set({ role }).where(where);
+}
+
+/** Administrators who are active and not deleted: the ones the last-admin guard protects. */
+export async function activeAdminCount() {
+  const row = await db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, "admin"), eq(users.status, "ACTIVE"), isNull(users.deletedAt)))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** Every user with the admin role, whatever their status. */
+export async function adminCount() {
+  const row = await db.select({ n: count() }).from(users).where(eq(users.role, "admin")).get();
+  return row?.n ?? 0;
+}
+
+export const findAdmins = () => db.select().from(users).where(eq(users.role, "admin")).all();
 
 /** Ends all of a user's sessions the way a password change does: by bumping the session epoch. */
 export async function bumpSessionEpoch(id: string) {
