@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, createSignedInUser, jsonInit } from "../helpers";
+import { bodyAt, client, createSignedInUser } from "../helpers";
 import { fakeProvider, json } from "./fake-provider";
 
 type Case = [section: "llm" | "tts" | "stt", provider: string, url: string, header: string, value: string];
@@ -32,8 +32,15 @@ const cases: Case[] = [
   ["stt", "elevenlabs", "https://api.elevenlabs.io/v1/user", "xi-api-key", KEY],
 ];
 
-const verify = (token: string, section: string, body: Record<string, unknown>) =>
-  call(`/users/me/config/verify_${section}`, jsonInit("POST", body, token));
+type Section = Case[0];
+const verify = (
+  token: string,
+  section: Section,
+  json: { provider: string; api_key?: string; model?: string },
+) => {
+  const config = client({ token }).users.me.config;
+  return { llm: config.verify_llm, tts: config.verify_tts, stt: config.verify_stt }[section].$post({ json });
+};
 
 describe("POST /users/me/config/verify_*", () => {
   it.each(cases)(
@@ -90,8 +97,7 @@ describe("POST /users/me/config/verify_*", () => {
           headers: status === 302 ? { location: "https://evil.example" } : {},
         }),
     );
-    const res = await verify(user.token, "llm", { provider, api_key: KEY });
-    const result = (await res.json()) as { status: string; ok: boolean; detail: string; http_status: number };
+    const result = await bodyAt(await verify(user.token, "llm", { provider, api_key: KEY }), 200);
     expect(result).toMatchObject({ status: expected, ok: false, http_status: status });
     expect(result.detail).not.toContain("API_KEY_INVALID");
   });
@@ -130,10 +136,10 @@ describe("POST /users/me/config/verify_*", () => {
 
   it("uses the stored key when none is given", async () => {
     const user = await createSignedInUser();
-    await call(
-      "/users/me/config",
-      jsonInit("PUT", { llm: { provider: "groq", api_key: "gsk-stored-key-9876" } }, user.token),
-    );
+    await user.api.users.me.config.$put({
+      header: {},
+      json: { llm: { provider: "groq", api_key: "gsk-stored-key-9876" } },
+    });
     const calls = fakeProvider(() => json(200, { data: [] }));
     await verify(user.token, "llm", { provider: "groq" });
     expect(calls[0]?.headers.authorization).toBe("Bearer gsk-stored-key-9876");
