@@ -37,12 +37,12 @@ describe("admin list query plans with 100,000 users", () => {
 
   const usersAccess = (detail: string[]) => detail.filter((d) => /^(SCAN|SEARCH) users\b/.test(d));
 
-  it.each([
+  it.each<[string, Partial<UserListFilters>]>([
     ["default sort (created_at desc)", {}],
     ["created_at asc", { sortOrder: "asc" }],
     ["username", { sortBy: "username" }],
     ["last_login_at", { sortBy: "last_login_at" }],
-  ] as [string, Partial<UserListFilters>][])(
+  ])(
     "sorting by %s walks an index, no temporary sort",
     async (_label, filters) => {
       const detail = await plan({ ...base, ...filters });
@@ -51,12 +51,12 @@ describe("admin list query plans with 100,000 users", () => {
     },
   );
 
-  it.each([
+  it.each<[string, Partial<UserListFilters>]>([
     ["role", { role: "admin" }],
     ["status, sorted by username", { status: "DISABLED", sortBy: "username" }],
     ["group", { groupId: "ungrouped" }],
     ["role and status", { role: "admin", status: "ACTIVE" }],
-  ] as [string, Partial<UserListFilters>][])(
+  ])(
     "filtering by %s uses an index, never a full scan",
     async (_label, filters) => {
       const detail = await plan({ ...base, ...filters });

@@ -88,7 +88,7 @@ describe("POST /users/me/config/verify_*", () => {
     ["openai", 500, "{}", "provider_error"],
     ["anthropic", 529, "{}", "provider_error"],
     ["openai", 302, "", "provider_error"],
-  ] as const)("maps %s answering %i to %s, in our own words", async (provider, status, body, expected) => {
+  ])("maps %s answering %i to %s, in our own words", async (provider, status, body, expected) => {
     const user = await createSignedInUser();
     fakeProvider(
       () =>
