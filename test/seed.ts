@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { and, asc, count, eq, inArray, isNull, like, max, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, like, max, notInArray, sql } from "drizzle-orm";
 import { createDb } from "../src/db/client";
 import { auditLog, identities, type UserRow, userApiKeys, userPreferences, users } from "../src/db/schema";
 import { findGroup, groupStatements } from "../src/storage/groups";
@@ -73,10 +73,7 @@ export async function seedManyUsers(n: number) {
     FROM n`);
 }
 
-export async function userCount() {
-  const row = await db.select({ n: count() }).from(users).get();
-  return row?.n ?? 0;
-}
+export const userCount = () => db.$count(users);
 
 /** Sets `role` on exactly the users `only` names, or on everyone but those `except` names. */
 export async function setRoles(role: UserRow["role"], who: { only: string[] } | { except: string[] }) {
@@ -85,20 +82,11 @@ export async function setRoles(role: UserRow["role"], who: { only: string[] } | 
 }
 
 /** Administrators who are active and not deleted: the ones the last-admin guard protects. */
-export async function activeAdminCount() {
-  const row = await db
-    .select({ n: count() })
-    .from(users)
-    .where(and(eq(users.role, "admin"), eq(users.status, "ACTIVE"), isNull(users.deletedAt)))
-    .get();
-  return row?.n ?? 0;
-}
+export const activeAdminCount = () =>
+  db.$count(users, and(eq(users.role, "admin"), eq(users.status, "ACTIVE"), isNull(users.deletedAt)));
 
 /** Every user with the admin role, whatever their status. */
-export async function adminCount() {
-  const row = await db.select({ n: count() }).from(users).where(eq(users.role, "admin")).get();
-  return row?.n ?? 0;
-}
+export const adminCount = () => db.$count(users, eq(users.role, "admin"));
 
 export const findAdmins = () => db.select().from(users).where(eq(users.role, "admin")).all();
 
@@ -122,27 +110,15 @@ export async function userOfSubject(issuer: string, subject: string) {
   return identity ? findUserById(db, identity.userId) : null;
 }
 
-export async function identityCount(subject: string) {
-  const row = await db.select({ n: count() }).from(identities).where(eq(identities.subject, subject)).get();
-  return row?.n ?? 0;
-}
+export const identityCount = (subject: string) => db.$count(identities, eq(identities.subject, subject));
 
 export const readApiKey = (userId: string, section: string, provider: string) =>
   findKey(db, userId, section, provider);
 
-export async function apiKeyCount(userId: string) {
-  const row = await db.select({ n: count() }).from(userApiKeys).where(eq(userApiKeys.userId, userId)).get();
-  return row?.n ?? 0;
-}
+export const apiKeyCount = (userId: string) => db.$count(userApiKeys, eq(userApiKeys.userId, userId));
 
-export async function preferencesRowCount(userId: string) {
-  const row = await db
-    .select({ n: count() })
-    .from(userPreferences)
-    .where(eq(userPreferences.userId, userId))
-    .get();
-  return row?.n ?? 0;
-}
+export const preferencesRowCount = (userId: string) =>
+  db.$count(userPreferences, eq(userPreferences.userId, userId));
 
 /** The highest preferences version of any user (0 when none has preferences). */
 export async function maxPreferencesVersion() {
@@ -164,20 +140,15 @@ export async function auditActions(targetId: string) {
 }
 
 /** How many audit entries match: an exact action or an action prefix, optionally against one target. */
-export async function auditCount(filter: { action?: string; actionPrefix?: string; targetId?: string }) {
-  const row = await db
-    .select({ n: count() })
-    .from(auditLog)
-    .where(
-      and(
-        filter.action ? eq(auditLog.action, filter.action) : undefined,
-        filter.actionPrefix ? like(auditLog.action, `${filter.actionPrefix}%`) : undefined,
-        filter.targetId ? eq(auditLog.targetId, filter.targetId) : undefined,
-      ),
-    )
-    .get();
-  return row?.n ?? 0;
-}
+export const auditCount = (filter: { action?: string; actionPrefix?: string; targetId?: string }) =>
+  db.$count(
+    auditLog,
+    and(
+      filter.action ? eq(auditLog.action, filter.action) : undefined,
+      filter.actionPrefix ? like(auditLog.action, `${filter.actionPrefix}%`) : undefined,
+      filter.targetId ? eq(auditLog.targetId, filter.targetId) : undefined,
+    ),
+  );
 
 export async function auditDetails(action: string, targetId: string) {
   const row = await db
