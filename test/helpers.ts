@@ -42,6 +42,8 @@ export function client(caller: Caller & { worker?: Worker } = {}) {
   });
 }
 
+export type Api = ReturnType<typeof client>;
+
 /** The API without a session. */
 export const api = client();
 

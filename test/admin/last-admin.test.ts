@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/core/errors";
 import { applyGuardedUserChange } from "../../src/storage/user-changes";
-import { type client, createSignedInUser, loginAdmin } from "../helpers";
+import { type Api, createSignedInUser, loginAdmin } from "../helpers";
 import { activeAdminCount, auditCount, db, setRoles } from "../seed";
 
-const demote = (by: { api: ReturnType<typeof client> }, uid: string) =>
+const demote = (by: { api: Api }, uid: string) =>
   by.api.users.admin.users[":uid"].role.$put({ param: { uid }, json: { role: "user" } });
 
 describe("the last active administrator", () => {

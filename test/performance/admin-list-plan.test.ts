@@ -42,29 +42,23 @@ describe("admin list query plans with 100,000 users", () => {
     ["created_at asc", { sortOrder: "asc" }],
     ["username", { sortBy: "username" }],
     ["last_login_at", { sortBy: "last_login_at" }],
-  ])(
-    "sorting by %s walks an index, no temporary sort",
-    async (_label, filters) => {
-      const detail = await plan({ ...base, ...filters });
-      expect(usersAccess(detail).every((d) => /USING (COVERING )?INDEX/.test(d))).toBe(true);
-      expect(detail.join("\n")).not.toMatch(/TEMP B-TREE/);
-    },
-  );
+  ])("sorting by %s walks an index, no temporary sort", async (_label, filters) => {
+    const detail = await plan({ ...base, ...filters });
+    expect(usersAccess(detail).every((d) => /USING (COVERING )?INDEX/.test(d))).toBe(true);
+    expect(detail.join("\n")).not.toMatch(/TEMP B-TREE/);
+  });
 
   it.each<[string, Partial<UserListFilters>]>([
     ["role", { role: "admin" }],
     ["status, sorted by username", { status: "DISABLED", sortBy: "username" }],
     ["group", { groupId: "ungrouped" }],
     ["role and status", { role: "admin", status: "ACTIVE" }],
-  ])(
-    "filtering by %s uses an index, never a full scan",
-    async (_label, filters) => {
-      const detail = await plan({ ...base, ...filters });
-      const access = usersAccess(detail);
-      expect(access.length).toBeGreaterThan(0);
-      expect(access.every((d) => /USING (COVERING )?INDEX/.test(d))).toBe(true);
-    },
-  );
+  ])("filtering by %s uses an index, never a full scan", async (_label, filters) => {
+    const detail = await plan({ ...base, ...filters });
+    const access = usersAccess(detail);
+    expect(access.length).toBeGreaterThan(0);
+    expect(access.every((d) => /USING (COVERING )?INDEX/.test(d))).toBe(true);
+  });
 
   it("substring search scans (documented trade-off) but still sorts by index", async () => {
     const detail = await plan({ ...base, search: "user0001" });
