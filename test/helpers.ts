@@ -47,24 +47,26 @@ export type Api = ReturnType<typeof client>;
 /** The API without a session. */
 export const api = client();
 
-/** A raw request, for what the typed client cannot express (malformed bodies, multipart, other origins). */
+/**
+ * A raw request, for what the typed client cannot express: bodies and queries its types refuse,
+ * malformed JSON, other content types, multipart, other origins, unknown routes.
+ */
 export interface RawRequest extends Caller {
   method?: string;
   /** Serialised as the body, with `content-type: application/json`. */
   json?: unknown;
   body?: BodyInit;
-  redirect?: RequestInit["redirect"];
 }
 
 /** Calls the Worker through its real fetch handler; `path` is under /api/v1 unless it is a full URL. */
-export function call(path: string, { method, json, body, redirect, ...caller }: RawRequest = {}) {
+export function call(path: string, { method, json, body, ...caller }: RawRequest = {}) {
   const url = /^https?:\/\//.test(path) ? path : `${BASE}${path}`;
   const headers = headersOf({
     ...caller,
     headers: { ...(json === undefined ? {} : { "content-type": "application/json" }), ...caller.headers },
   });
   return viaWorker(
-    new Request(url, { method, headers, redirect, body: json === undefined ? body : JSON.stringify(json) }),
+    new Request(url, { method, headers, body: json === undefined ? body : JSON.stringify(json) }),
   );
 }
 
