@@ -107,3 +107,16 @@ DROP INDEX `users_created_at`;
 DROP INDEX `users_last_login_at`;
 CREATE INDEX `users_created_at_id` ON `users` (`created_at`,`id`);
 CREATE INDEX `users_last_login_at_id` ON `users` (`last_login_at`,`id`);
+
+-- 0003_audit_client_request_id.sql
+ALTER TABLE `audit_log` ADD `client_request_id` text;
+
+-- 0004_api_key_base_url.sql
+ALTER TABLE `user_api_keys` ADD `base_url` text;
+-- Existing keys are bound to the base_url their section had when this migration ran.
+UPDATE `user_api_keys` SET `base_url` = (
+  SELECT json_extract(p.`overrides`, '$.' || `user_api_keys`.`section` || '.base_url')
+  FROM `user_preferences` AS p
+  WHERE p.`user_id` = `user_api_keys`.`user_id`
+    AND json_extract(p.`overrides`, '$.' || `user_api_keys`.`section` || '.provider') = `user_api_keys`.`provider`
+);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 
 /** schema.sql split into statements, for the test that proves it equals the migrations. */
 function schemaSqlStatements(): string[] {
@@ -15,6 +16,23 @@ function schemaSqlStatements(): string[] {
         .trim(),
     )
     .filter(Boolean);
+}
+
+/**
+ * wrangler.toml's `[alias]` as Vite aliases: wrangler applies it when it bundles (deploy, dev), but
+ * the test pool bundles with Vite and ignores it, so the tests would run another module (e.g. the
+ * full zod rather than shims/zod.ts). Exact matches only, as wrangler's: "zod" but not "zod/v4".
+ */
+function wranglerAliases(): { find: RegExp; replacement: string }[] {
+  const config = unstable_readConfig(
+    { config: path.join(import.meta.dirname, "wrangler.toml") },
+    { hideWarnings: true },
+  );
+  const alias: Record<string, string> = config.alias ?? {};
+  return Object.entries(alias).map(([name, target]) => ({
+    find: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+    replacement: path.resolve(import.meta.dirname, target),
+  }));
 }
 
 export default defineConfig(async () => {
@@ -41,6 +59,7 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    resolve: { alias: wranglerAliases() },
     test: {
       // Sign-in tests hash with production scrypt parameters (~0.2 s each); under a loaded CI
       // machine a test making 20+ attempts needs more than vitest's default 5 s.

@@ -3,13 +3,12 @@
 // in the same run; medians of interleaved runs. `--distance MS` adds a simulated latency per D1
 // round trip and per KV miss and reports p50 beside the floor (round trips × latency).
 // Environment: BENCH_DURATION (s, default 10), BENCH_RUNS (default 3), BENCH_LATENCY_DURATION (s, 5).
-import { execFileSync } from "node:child_process";
 import { randomBytes, scryptSync } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
+import { bundleSize } from "./bundle-size.mjs";
 import { BENCH_PASSWORD, seedSql } from "./seed.mjs";
 import { startWorker } from "./worker.mjs";
 
@@ -115,27 +114,6 @@ function passwordHashCost() {
     algorithm: "scrypt N=2^14 r=8 p=5 (node:crypto, same parameters as the Worker)",
     median_ms: median(samples),
   };
-}
-
-function bundleSize() {
-  const sizes = {};
-  for (const minify of [false, true]) {
-    const out = mkdtempSync(path.join(tmpdir(), "edge-users-bundle-"));
-    execFileSync(
-      "npx",
-      ["wrangler", "deploy", "--dry-run", "--outdir", out, ...(minify ? ["--minify"] : [])],
-      {
-        cwd: root,
-        stdio: "ignore",
-        env: { ...process.env, CI: "true" },
-      },
-    );
-    const files = readdirSync(out).filter((f) => f.endsWith(".js"));
-    const raw = files.reduce((n, f) => n + statSync(path.join(out, f)).size, 0);
-    const gzip = files.reduce((n, f) => n + gzipSync(readFileSync(path.join(out, f))).length, 0);
-    sizes[minify ? "minified" : "unminified"] = { bytes: raw, gzip_bytes: gzip };
-  }
-  return sizes;
 }
 
 async function main() {

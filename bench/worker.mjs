@@ -19,29 +19,62 @@ export function freePort() {
 }
 
 /**
- * A copy of wrangler.toml for the benchmark: absolute paths, and the per-address sign-in limit
- * raised so the sign-in benchmark measures hashing and storage, not the throttle (every request
- * comes from one address here).
+ * A copy of wrangler.toml for the benchmark: absolute paths (entry, migrations, `[alias]` targets),
+ * and the per-address sign-in limit raised so the sign-in benchmark measures hashing and storage,
+ * not the throttle (every request comes from one address here). `realLimits` keeps the production
+ * limits (the soak test sends a different `cf-connecting-ip` per virtual client instead).
  */
-function benchConfig(dir) {
-  const toml = readFileSync(path.join(root, "wrangler.toml"), "utf8")
+function benchConfig(dir, { realLimits = false } = {}) {
+  let toml = readFileSync(path.join(root, "wrangler.toml"), "utf8")
     .replace(/^main = "src\/index.ts"/m, `main = "${path.join(root, "src/index.ts")}"`)
     .replace(/^migrations_dir = "drizzle"/m, `migrations_dir = "${path.join(root, "drizzle")}"`)
-    .replace(/simple = \{ limit = \d+, period = 60 \}/g, "simple = { limit = 100000000, period = 60 }");
+    .replaceAll('"./shims/', `"${path.join(root, "shims")}/`);
+  if (!realLimits)
+    toml = toml.replace(
+      /simple = \{ limit = \d+, period = 60 \}/g,
+      "simple = { limit = 100000000, period = 60 }",
+    );
   const file = path.join(dir, "wrangler.toml");
   writeFileSync(file, toml);
   return file;
 }
 
-export async function startWorker({ seedFile, vars = {} }) {
-  const dir = mkdtempSync(path.join(tmpdir(), "edge-users-bench-"));
-  const config = benchConfig(dir);
-  const persist = path.join(dir, "state");
+/**
+ * Migrations and seed on a fresh local D1. On a busy machine `wrangler d1 execute` has been seen to
+ * fail once and succeed on a rerun, so a failure retries once from a fresh directory.
+ */
+function prepareState({ seedFile, realLimits, env }) {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const dir = mkdtempSync(path.join(tmpdir(), "edge-users-bench-"));
+    const config = benchConfig(dir, { realLimits });
+    const persist = path.join(dir, "state");
+    const wrangler = (args) =>
+      execFileSync("npx", ["wrangler", ...args, "-c", config], {
+        cwd: root,
+        env,
+        stdio: ["ignore", "ignore", "pipe"],
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    try {
+      wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+      wrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", seedFile]);
+      return { config, persist };
+    } catch (error) {
+      const stderr = String(error.stderr ?? "")
+        .trim()
+        .split("\n")
+        .slice(-5)
+        .join("\n");
+      if (attempt >= 2) throw new Error(`preparing the local D1 failed twice: ${stderr}`);
+      console.error(`preparing the local D1 failed (${stderr}); retrying once from a fresh directory`);
+    }
+  }
+  throw new Error("unreachable");
+}
+
+export async function startWorker({ seedFile, vars = {}, realLimits = false }) {
   const env = { ...process.env, CI: "true" };
-  const wrangler = (args) =>
-    execFileSync("npx", ["wrangler", ...args, "-c", config], { cwd: root, env, stdio: "ignore" });
-  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
-  wrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", seedFile]);
+  const { config, persist } = prepareState({ seedFile, realLimits, env });
   const port = await freePort();
   const args = [
     "wrangler",
@@ -65,5 +98,6 @@ export async function startWorker({ seedFile, vars = {} }) {
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-  return { url, stop: () => process.kill(-child.pid, "SIGTERM") };
+  // `pid`: the spawned process (leader of its own process group; workerd runs below it).
+  return { url, pid: child.pid, stop: () => process.kill(-child.pid, "SIGTERM") };
 }

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { requestId } from "hono/request-id";
 import type { AppEnv } from "./http/app-env";
 import { bindStorage } from "./http/bindings";
 import { limitBodies } from "./http/body-limits";
@@ -7,6 +6,7 @@ import { createRouter } from "./http/create-router";
 import { handleError } from "./http/error-handler";
 import { createNotFoundHandler } from "./http/not-found";
 import { API_PREFIX, registerOpenApi } from "./http/openapi";
+import { assignRequestId } from "./http/request-context";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
@@ -14,7 +14,9 @@ import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { meRouter } from "./routes/me/me.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
-import { configRouter } from "./routes/preferences/preferences.index";
+import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
+import { preferencesRouter } from "./routes/preferences/preferences.index";
+import { providerChecksRouter } from "./routes/provider-checks/provider-checks.index";
 import { systemRouter } from "./routes/system/system.index";
 
 /** Resource routers, mounted under /api/v1 in this order. Add new resources here. */
@@ -24,7 +26,9 @@ const createApi = () =>
     .route("/", authRouter)
     .route("/", oidcRouter)
     .route("/", meRouter)
-    .route("/", configRouter)
+    .route("/", preferencesRouter)
+    .route("/", providerChecksRouter)
+    .route("/", preferenceFilesRouter)
     .route("/", adminUsersRouter)
     .route("/", adminGroupsRouter)
     .route("/", adminAuditRouter)
@@ -36,7 +40,7 @@ export type AppType = ReturnType<typeof createApi>;
 /** The one app factory: the Worker entry point and every test build the app through it. */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
-  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", assignRequestId);
   app.use(`${API_PREFIX}/*`, limitBodies, bindStorage);
   app.onError(handleError);
   app.notFound(createNotFoundHandler(app));

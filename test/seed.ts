@@ -150,6 +150,14 @@ export const auditCount = (filter: { action?: string; actionPrefix?: string; tar
     ),
   );
 
+/** Our request id and the client's, as recorded on the actor's entry for `action`. */
+export const auditRequestIds = (actorId: string, action: string) =>
+  db
+    .select({ requestId: auditLog.requestId, clientRequestId: auditLog.clientRequestId })
+    .from(auditLog)
+    .where(and(eq(auditLog.actorId, actorId), eq(auditLog.action, action)))
+    .get();
+
 export async function auditDetails(action: string, targetId: string) {
   const row = await db
     .select({ details: auditLog.details })

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   group_name_taken: { status: 409, meaning: "A group with this name exists" },
   reserved_group: { status: 409, meaning: "The `ungrouped` group cannot be renamed or deleted" },
   last_admin: { status: 409, meaning: "The change would leave no active administrator" },
+  password_changed: { status: 409, meaning: "The password changed meanwhile (a concurrent request)" },
   precondition_failed: { status: 412, meaning: "`If-Match` does not match the current ETag" },
   payload_too_large: { status: 413, meaning: "JSON bodies over 64 KiB, uploads over 256 KiB" },
   unsupported_media_type: { status: 415, meaning: "The body has the wrong content type" },

@@ -11,6 +11,9 @@ export interface ServiceConfig {
   loginLockMaxSeconds: number;
   frontendOrigins: string[];
   frontendDefaultUri: string;
+  /** Outbound provider calls may reach loopback and private addresses (development only). */
+  allowPrivateProviderUrls: boolean;
+  providerTimeoutMs: number;
 }
 
 function positiveInt(env: Env, name: keyof Env, fallback: number): number {
@@ -35,5 +38,7 @@ export function readConfig(env: Env): ServiceConfig {
       .map((s) => s.trim())
       .filter(Boolean),
     frontendDefaultUri: env.FRONTEND_DEFAULT_URI ?? "",
+    allowPrivateProviderUrls: env.ALLOW_PRIVATE_PROVIDER_URLS === "true",
+    providerTimeoutMs: positiveInt(env, "PROVIDER_TIMEOUT_MS", 8000),
   };
 }

@@ -122,6 +122,11 @@ export const userApiKeys = sqliteTable(
     /** base64url(iv || ciphertext+tag) */
     ciphertext: text("ciphertext").notNull(),
     last4: text("last4").notNull(),
+    /**
+     * The user's base_url override when the key was saved (null: the catalog's default URL). A key
+     * is only ever sent to the URL it was saved for; changing the base URL without a new key drops it.
+     */
+    baseUrl: text("base_url"),
     updatedAt: timestamp("updated_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.userId, t.section, t.provider] })],
@@ -138,7 +143,10 @@ export const auditLog = sqliteTable(
     action: text("action").notNull(),
     /** JSON; never holds a secret. */
     details: text("details").notNull().default("{}"),
+    /** Our own id for the request (also the response's X-Request-Id). */
     requestId: text("request_id"),
+    /** The id the client sent in X-Request-Id, if any: kept for correlation, never trusted as ours. */
+    clientRequestId: text("client_request_id"),
     ip: text("ip"),
   },
   (t) => [

@@ -1,8 +1,7 @@
 import type { Database } from "../db/client";
 import { UNGROUPED_GROUP_ID } from "../db/schema";
-import { hasActiveAdmin, insertUserIfUsernameFree } from "../storage/users";
-import { hashPassword } from "./passwords/password-hash";
-import { passwordPolicyViolation } from "./passwords/password-policy";
+import { hasActiveAdmin, insertUserIfUsernameFree, type PasswordColumns } from "../storage/users";
+import { newPasswordColumns } from "./passwords/new-password";
 
 /**
  * Creates the first administrator from BOOTSTRAP_ADMIN_USERNAME / BOOTSTRAP_ADMIN_PASSWORD when
@@ -28,20 +27,22 @@ export async function createBootstrapAdminIfMissing(env: Env, db: Database): Pro
   const password = env.BOOTSTRAP_ADMIN_PASSWORD;
   if (!username || !password) return;
   if (await hasActiveAdmin(db)) return;
-  const violation = passwordPolicyViolation(password, username);
-  if (violation) {
+  let columns: PasswordColumns;
+  try {
+    columns = await newPasswordColumns({ password, username, loc: ["env"], mustChangePassword: false });
+  } catch (error) {
     // A weak bootstrap password is refused rather than installed; logged without the value.
-    console.error(`Bootstrap administrator not created: ${violation}`);
+    console.error(
+      `Bootstrap administrator not created: ${error instanceof Error ? error.message : "invalid"}`,
+    );
     return;
   }
-  const now = new Date().toISOString();
   await insertUserIfUsernameFree(db, {
     id: crypto.randomUUID(),
     username,
     role: "admin",
     groupId: UNGROUPED_GROUP_ID,
     identitySource: "LOCAL",
-    passwordHash: await hashPassword(password),
-    passwordChangedAt: now,
+    ...columns,
   });
 }

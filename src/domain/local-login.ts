@@ -13,7 +13,7 @@ export const INVALID_CREDENTIALS = new AppError("invalid_credentials", "Invalid 
 export interface LoginAttempt {
   username: string;
   password: string;
-  origin: Pick<AuditEntry, "requestId" | "ip">;
+  origin: Pick<AuditEntry, "requestId" | "clientRequestId" | "ip">;
 }
 
 /** The lock state after one more failure: locked from the threshold on, for a growing interval. */
@@ -37,6 +37,39 @@ function lockedError(retryAfterSeconds: number): AppError {
   return new AppError("account_locked", "Too many failed sign-in attempts; try again later", {
     "Retry-After": String(retryAfterSeconds),
   });
+}
+
+export interface PasswordCheck {
+  user: Pick<UserWithGroup, "id" | "failedAttempts" | "lockedUntil"> & { passwordHash: string };
+  password: string;
+  audit: (action: string, details: Record<string, unknown>) => ReturnType<typeof auditStatement>;
+  /** What a wrong password answers (sign-in: the generic 401; password change: wrong_password). */
+  wrong: AppError;
+}
+
+/**
+ * Checks a user's password under the account lockout, for sign-in and for password change alike:
+ * while locked the answer is 429 whatever the password; a wrong one counts toward the lock.
+ */
+export async function verifyPasswordWithLockout(
+  db: Database,
+  config: ServiceConfig,
+  check: PasswordCheck,
+): Promise<void> {
+  const now = Date.now();
+  const locked = remainingSeconds(check.user.lockedUntil, now);
+  if (locked > 0) throw lockedError(locked);
+  if (await verifyPassword(check.password, check.user.passwordHash)) return;
+  const next = afterFailure(check.user.failedAttempts, config, now);
+  await db.batch([
+    userStatements.recordLoginFailure(db, check.user.id, next.failures, next.lockedUntil),
+    check.audit(next.lockedUntil ? "auth.account_locked" : "auth.login_failed", {
+      reason: "wrong_password",
+      failures: next.failures,
+    }),
+  ]);
+  if (next.lockedUntil) throw lockedError(next.seconds);
+  throw check.wrong;
 }
 
 /**
@@ -80,21 +113,12 @@ export async function verifyLocalLogin(
     throw INVALID_CREDENTIALS;
   }
 
-  const locked = remainingSeconds(user.lockedUntil, now);
-  if (locked > 0) throw lockedError(locked);
-
-  if (!(await verifyPassword(attempt.password, user.passwordHash))) {
-    const next = afterFailure(user.failedAttempts, config, now);
-    await db.batch([
-      userStatements.recordLoginFailure(db, user.id, next.failures, next.lockedUntil),
-      audit(next.lockedUntil ? "auth.account_locked" : "auth.login_failed", user, {
-        reason: "wrong_password",
-        failures: next.failures,
-      }),
-    ]);
-    if (next.lockedUntil) throw lockedError(next.seconds);
-    throw INVALID_CREDENTIALS;
-  }
+  await verifyPasswordWithLockout(db, config, {
+    user: { ...user, passwordHash: user.passwordHash },
+    password: attempt.password,
+    audit: (action, details) => audit(action, user, details),
+    wrong: INVALID_CREDENTIALS,
+  });
 
   if (user.status !== "ACTIVE") {
     // Only someone who knows the password learns that the account is disabled.

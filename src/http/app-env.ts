@@ -14,14 +14,17 @@ export interface AuthContext {
 
 /** Per-request values set by middleware; handlers read them with `c.get(...)` / `c.var`. */
 export interface AppVariables {
+  /** Ours, always generated (see request-context.ts). */
   requestId: string;
+  /** What the client sent in X-Request-Id, if well-formed; for correlation only. */
+  clientRequestId: string | null;
   /** Drizzle over the request's metered D1 session (replica reads for GET, see bindings.ts). */
   db: Database;
   /** The same, pinned to the primary: authentication and other authorization-critical reads. */
   primaryDb: Database;
   /** The request's metered KV binding. */
   kv: KvStore;
-  /** Set by the `requireUser` / `requireAdmin` middleware. */
+  /** Set by the `requireUser` / `requireAdmin` middleware (undefined on anonymous routes). */
   auth: AuthContext;
 }
 

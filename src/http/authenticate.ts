@@ -1,46 +1,39 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { AppError, forbidden, unauthorized } from "../core/errors";
+import { canHoldSession } from "../domain/sessions/session-validity";
 import { parseToken, readSession } from "../storage/sessions";
 import { authUserQuery, toUserWithGroup } from "../storage/users";
-import type { AppEnv } from "./app-env";
+import type { AppEnv, AuthContext } from "./app-env";
 import { readSessionToken } from "./session-cookie";
 
 /**
- * Authenticates with the session token (Bearer header or cookie): one KV read for the session,
- * one D1 read for the user, every request. The user row is the truth for status, role, deletion
- * and the session epoch, so disabling, demotion and "end all sessions" apply at once everywhere.
- * The X-User-ID header of the original API is ignored: it is a claim, not a credential.
+ * The one authentication path: whether this request carries a valid session, and whose. Token
+ * (Bearer header or cookie) → KV record → expiry → the user row read from the D1 primary →
+ * status, deletion and session epoch. The user row is the truth, so disabling, demotion and
+ * "end all sessions" apply at once everywhere. Null when any step fails; never throws for a bad
+ * credential. The X-User-ID header of the original API is ignored: it is a claim, not a credential.
  */
-export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | null> {
   const token = readSessionToken(c);
-  if (!token) throw unauthorized();
-  const parsed = await parseToken(token);
-  if (!parsed) throw unauthorized("Session expired or revoked");
-  const session = await readSession(c.var.kv, parsed);
-  if (!session || Date.parse(session.expiresAt) <= Date.now())
-    throw unauthorized("Session expired or revoked");
-  const row = await authUserQuery(c.var.primaryDb, session.userId).get();
+  const parsed = token ? await parseToken(token) : null;
+  if (!parsed) return null;
+  // The token names the user, so the KV record and the user row are read at once: a location
+  // far from the D1 primary pays one round trip, not two in sequence.
+  const [session, row] = await Promise.all([
+    readSession(c.var.kv, parsed),
+    authUserQuery(c.var.primaryDb, parsed.userId).get(),
+  ]);
+  if (!session || Date.parse(session.expiresAt) <= Date.now()) return null;
   const user = toUserWithGroup(row);
-  if (
-    !user ||
-    user.id !== parsed.userId ||
-    user.deletedAt ||
-    user.status !== "ACTIVE" ||
-    user.sessionEpoch !== session.epoch
-  ) {
-    throw unauthorized("Session expired or revoked");
-  }
+  if (!user || user.id !== session.userId || !canHoldSession(user, session.epoch)) return null;
   const preferences = {
     overrides: row?.preferences ?? null,
     version: row?.preferencesVersion ?? 0,
     apiKeys: row?.apiKeys ?? "[]",
   };
-  c.set("auth", { user, sessionId: parsed.id, session, preferences });
-  if (user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
-    throw new AppError("password_change_required", "Change your password first (PUT /api/v1/users/password)");
-  }
-  await next();
-});
+  return { user, sessionId: parsed.id, session, preferences };
+}
 
 /**
  * A user whose password was set by an administrator (reset, or created with
@@ -51,6 +44,23 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
   "PUT /api/v1/users/password",
   "POST /api/v1/users/logout",
 ]);
+
+/** `authenticate`, or the one 401 every path answers (and which says whether a token was sent). */
+export async function requireAuthentication(c: Context<AppEnv>): Promise<AuthContext> {
+  const auth = await authenticate(c);
+  if (!auth) throw readSessionToken(c) ? unauthorized("Session expired or revoked") : unauthorized();
+  return auth;
+}
+
+/** Route middleware: `requireAuthentication`; sets `c.var.auth`. */
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  const auth = await requireAuthentication(c);
+  c.set("auth", auth);
+  if (auth.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
+    throw new AppError("password_change_required", "Change your password first (PUT /api/v1/users/password)");
+  }
+  await next();
+});
 
 /** requireUser, then the role as it is in D1 right now. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {

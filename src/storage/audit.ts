@@ -11,6 +11,7 @@ export interface AuditEntry {
   /** Never a secret: callers pass field names and ids, not values of keys or passwords. */
   details?: Record<string, unknown>;
   requestId: string | null;
+  clientRequestId?: string | null;
   ip: string | null;
 }
 
@@ -22,6 +23,7 @@ export function auditStatement(db: Database, entry: AuditEntry) {
     targetId: entry.targetId ?? null,
     details: JSON.stringify(entry.details ?? {}),
     requestId: entry.requestId,
+    clientRequestId: entry.clientRequestId ?? null,
     ip: entry.ip,
   });
 }
@@ -34,7 +36,8 @@ export function auditIfChangedStatement(db: Database, entry: AuditEntry) {
   // insert…select names every column in table order: id (NULL → autoincrement), at, then the rest.
   return db.insert(auditLog).select(
     sql`SELECT NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ${entry.actorId}, ${entry.targetType ?? null},
-      ${entry.targetId ?? null}, ${entry.action}, ${JSON.stringify(entry.details ?? {})}, ${entry.requestId}, ${entry.ip}
+      ${entry.targetId ?? null}, ${entry.action}, ${JSON.stringify(entry.details ?? {})}, ${entry.requestId},
+      ${entry.clientRequestId ?? null}, ${entry.ip}
       WHERE changes() > 0`,
   );
 }

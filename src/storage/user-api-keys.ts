@@ -10,7 +10,12 @@ const keyRow = (userId: string, section: string, provider: string) =>
 
 export function keyMetadataQuery(db: Database, userId: string) {
   return db
-    .select({ section: userApiKeys.section, provider: userApiKeys.provider, last4: userApiKeys.last4 })
+    .select({
+      section: userApiKeys.section,
+      provider: userApiKeys.provider,
+      last4: userApiKeys.last4,
+      baseUrl: userApiKeys.baseUrl,
+    })
     .from(userApiKeys)
     .where(eq(userApiKeys.userId, userId));
 }
@@ -31,7 +36,13 @@ export const apiKeyStatements = {
       .values({ ...row, updatedAt: nowIso() })
       .onConflictDoUpdate({
         target: [userApiKeys.userId, userApiKeys.section, userApiKeys.provider],
-        set: { keyId: row.keyId, ciphertext: row.ciphertext, last4: row.last4, updatedAt: nowIso() },
+        set: {
+          keyId: row.keyId,
+          ciphertext: row.ciphertext,
+          last4: row.last4,
+          baseUrl: row.baseUrl ?? null,
+          updatedAt: nowIso(),
+        },
       }),
   delete: (db: Database, userId: string, section: string, provider: string) =>
     db.delete(userApiKeys).where(keyRow(userId, section, provider)),

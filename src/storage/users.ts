@@ -41,7 +41,7 @@ export function toUserWithGroup(
 export interface PreferencesSnapshot {
   overrides: string | null;
   version: number;
-  /** JSON array of {section, provider, last4}. */
+  /** JSON array of {section, provider, last4, baseUrl}. */
   apiKeys: string;
 }
 
@@ -65,7 +65,7 @@ export function authUserQuery(db: Database, id: string) {
         "pref_version",
       ),
       apiKeys:
-        sql<string>`(SELECT json_group_array(json_object('section', ${userApiKeys.section}, 'provider', ${userApiKeys.provider}, 'last4', ${userApiKeys.last4})) FROM ${userApiKeys} WHERE ${userApiKeys.userId} = ${users.id})`.as(
+        sql<string>`(SELECT json_group_array(json_object('section', ${userApiKeys.section}, 'provider', ${userApiKeys.provider}, 'last4', ${userApiKeys.last4}, 'baseUrl', ${userApiKeys.baseUrl})) FROM ${userApiKeys} WHERE ${userApiKeys.userId} = ${users.id})`.as(
           "api_keys",
         ),
     })
@@ -100,6 +100,11 @@ export async function hasActiveAdmin(db: Database): Promise<boolean> {
 
 export type NewUser = typeof users.$inferInsert;
 
+/** The columns that setting a password writes (see domain/passwords/new-password.ts). */
+export type PasswordColumns = Pick<UserRow, "passwordHash" | "passwordChangedAt" | "mustChangePassword"> & {
+  passwordHash: string;
+};
+
 /** Insert that does nothing when the username is taken (case-insensitively); returns the row or null. */
 export async function insertUserIfUsernameFree(db: Database, user: NewUser): Promise<UserRow | null> {
   const rows = await db.insert(users).values(user).onConflictDoNothing().returning();
@@ -122,18 +127,17 @@ export const userStatements = {
       .where(eq(users.id, id)),
   recordLoginFailure: (db: Database, id: string, failedAttempts: number, lockedUntil: string | null) =>
     db.update(users).set({ failedAttempts, lockedUntil }).where(eq(users.id, id)),
-  /** Sets a new password and bumps the epoch so every existing session ends. */
-  setPassword: (db: Database, id: string, passwordHash: string, mustChangePassword = false) =>
+  /**
+   * Replaces the password `replacing` (the hash the caller verified) and bumps the epoch so every
+   * existing session ends. Applies only while that hash is still in place, so of two concurrent
+   * changes made with the same current password exactly one wins; the caller checks `changes`.
+   */
+  replacePassword: (db: Database, id: string, replacing: string, columns: PasswordColumns) =>
     db
       .update(users)
-      .set({
-        passwordHash,
-        mustChangePassword,
-        passwordChangedAt: nowIso(),
-        updatedAt: nowIso(),
-        sessionEpoch: sql`${users.sessionEpoch} + 1`,
-      })
-      .where(eq(users.id, id)),
+      .set({ ...columns, updatedAt: nowIso(), sessionEpoch: sql`${users.sessionEpoch} + 1` })
+      .where(and(eq(users.id, id), eq(users.passwordHash, replacing)))
+      .returning({ id: users.id }),
   updateProfile: (db: Database, id: string, fields: Partial<Pick<UserRow, ProfileField>>) =>
     db
       .update(users)

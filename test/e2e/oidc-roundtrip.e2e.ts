@@ -119,3 +119,43 @@ describe("in a real browser (Chromium via playwright-core)", () => {
     }
   });
 });
+
+describe("the Worker as wrangler bundles it (zod aliased to shims/zod.ts)", () => {
+  it("answers validation failures with zod's English messages", async () => {
+    const post = (body: unknown) =>
+      fetch(`${worker.url}/api/v1/users/login/local`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    // Expected messages produced by the unaliased zod package in Node for the same schema.
+    const wrongTypes = await post({ username: 1, password: ["y"] });
+    expect(wrongTypes.status).toBe(422);
+    expect(await wrongTypes.json()).toEqual({
+      detail: [
+        {
+          loc: ["body", "username"],
+          msg: "Invalid input: expected string, received number",
+          type: "invalid_type",
+        },
+        {
+          loc: ["body", "password"],
+          msg: "Invalid input: expected string, received array",
+          type: "invalid_type",
+        },
+      ],
+    });
+    const tooShort = await post({ username: "", password: "y", admin: true });
+    expect(tooShort.status).toBe(422);
+    expect(await tooShort.json()).toEqual({
+      detail: [
+        {
+          loc: ["body", "username"],
+          msg: "Too small: expected string to have >=1 characters",
+          type: "too_small",
+        },
+        { loc: ["body"], msg: 'Unrecognized key: "admin"', type: "unrecognized_keys" },
+      ],
+    });
+  });
+});

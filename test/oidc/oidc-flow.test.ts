@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, bodyAt, client, createSignedInUser, createUser } from "../helpers";
-import { identityCount, setUser, userOfSubject } from "../seed";
+import { bumpSessionEpoch, identityCount, setUser, userOfSubject } from "../seed";
 import { ISSUER, newBrowser, startFakeIdp, type Tamper } from "./fake-idp";
 
 const FRONTEND = "http://localhost:5173/after-login";
@@ -177,6 +177,25 @@ describe("GET /users/login/callback", () => {
     expect(await res.json()).toMatchObject({ code: "invalid_state" });
     const noCookie = await newBrowser().callback({ code: "the-code", state: attackerState });
     expect(noCookie.res.status).toBe(400);
+  });
+
+  it("refuses to exchange a code after the user was disabled or their sessions were ended", async () => {
+    const changes = [
+      (id: string) => setUser(id, { status: "DISABLED" }),
+      (id: string) => bumpSessionEpoch(id),
+    ];
+    for (const change of changes) {
+      const subject = `exchange-${crypto.randomUUID()}`;
+      const { landed } = await signIn({ sub: subject });
+      await change((await userOfSubject(ISSUER, subject))?.id ?? "");
+      const exchange = await client({
+        headers: { origin: "http://localhost:5173" },
+      }).users.login.exchange.$post({
+        json: { code: loginCodeOf(landed) },
+      });
+      expect(exchange.status).toBe(400);
+      expect(await exchange.json()).toMatchObject({ code: "invalid_login_code" });
+    }
   });
 
   it("refuses a disabled user with error=account_disabled", async () => {

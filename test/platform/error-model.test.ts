@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { call, client, createSignedInUser } from "../helpers";
+import { auditRequestIds } from "../seed";
 
 /** Raw: malformed bodies and wrong content types are what the typed client cannot send. */
 const post = (body: BodyInit, contentType?: string) =>
@@ -71,12 +72,26 @@ describe("error model", () => {
     expect(await res.json()).toMatchObject({ code: "method_not_allowed" });
   });
 
-  it("gives every response a request id", async () => {
+  it("gives every response our own request id, never the one the client sent", async () => {
     const user = await createSignedInUser();
     const res = await user.api.users.me.$get();
     expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    const echoed = await client({ headers: { "x-request-id": "client-chosen-id" } }).health.$get();
-    expect(echoed.headers.get("x-request-id")).toBe("client-chosen-id");
+    const sent = await client({ headers: { "x-request-id": "client-chosen-id" } }).health.$get();
+    expect(sent.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("records our own request id in the audit log and keeps the client's apart", async () => {
+    const user = await createSignedInUser();
+    const res = await user.api.users.me.profile.$put(
+      { json: { bio: "hello" } },
+      { headers: { "x-request-id": "client-chosen-id" } },
+    );
+    expect(res.status).toBe(200);
+    const ours = res.headers.get("x-request-id");
+    expect(await auditRequestIds(user.id, "user.profile_updated")).toEqual({
+      requestId: ours,
+      clientRequestId: "client-chosen-id",
+    });
   });
 });
 

@@ -10,6 +10,7 @@ import {
   userStatements,
   userWithGroupQuery,
 } from "../../storage/users";
+import { canHoldSession } from "../sessions/session-validity";
 import { OidcCallbackError, type VerifiedIdentity } from "./oidc-client";
 
 const text = (value: unknown, max: number) =>
@@ -42,7 +43,7 @@ export interface SignInContext {
   issuer: string;
   identity: VerifiedIdentity;
   linkUserId: string | null;
-  origin: Pick<AuditEntry, "requestId" | "ip">;
+  origin: Pick<AuditEntry, "requestId" | "clientRequestId" | "ip">;
 }
 
 /**
@@ -130,6 +131,6 @@ export async function signInWithIdentity(db: Database, ctx: SignInContext): Prom
 }
 
 function activeUser(user: UserWithGroup | null): UserWithGroup {
-  if (!user || user.deletedAt || user.status !== "ACTIVE") throw new OidcCallbackError("account_disabled");
+  if (!user || !canHoldSession(user)) throw new OidcCallbackError("account_disabled");
   return user;
 }

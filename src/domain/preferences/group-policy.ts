@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { AppError } from "../../core/errors";
-import { CATALOG, findProvider, SECTIONS, type Section } from "./provider-catalog";
+import { parseStoredJson } from "../../core/stored-json";
+import { bySection, CATALOG, findProvider, SECTIONS, type Section } from "./provider-catalog";
 
 /**
  * What a group's members may use, per section. Absent lists mean "no restriction"; an empty
@@ -39,11 +39,7 @@ function checkProviders(section: Section, policy: SectionPolicy, ctx: z.Refineme
   if (policy.defaults?.provider) mention(policy.defaults.provider, ["defaults", "provider"]);
 }
 
-const GroupPolicyShape = z.strictObject({
-  llm: SectionPolicySchema.optional(),
-  tts: SectionPolicySchema.optional(),
-  stt: SectionPolicySchema.optional(),
-});
+const GroupPolicyShape = z.strictObject(bySection(() => SectionPolicySchema.optional()));
 
 /** Written policies must name known providers; stored ones are read by shape only (below). */
 export const GroupPolicySchema = GroupPolicyShape.superRefine((policy, ctx) => {
@@ -60,14 +56,10 @@ export type GroupPolicy = z.infer<typeof GroupPolicySchema>;
  * make the group unreadable. A policy that does not parse fails closed (503), never open.
  */
 export function parseStoredPolicy(json: string): GroupPolicy {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    value = undefined;
-  }
-  const result = GroupPolicyShape.safeParse(value);
-  if (!result.success)
-    throw new AppError("policy_unreadable", "The group policy stored for this group is unreadable");
-  return result.data;
+  return parseStoredJson(
+    json,
+    GroupPolicyShape,
+    "policy_unreadable",
+    "The group policy stored for this group is unreadable",
+  );
 }

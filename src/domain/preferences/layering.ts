@@ -1,11 +1,12 @@
 import type { GroupPolicy } from "./group-policy";
+import { type PolicyField, policyRules } from "./policy-check";
 import {
   OptionsSchema,
   type ProviderOptions,
   type StoredOverrides,
   type StoredSection,
 } from "./preference-schemas";
-import type { Section } from "./provider-catalog";
+import { bySection, type Section } from "./provider-catalog";
 
 export type Layer = "system" | "group" | "user";
 export interface Sourced<T> {
@@ -13,9 +14,20 @@ export interface Sourced<T> {
   source: Layer | null;
 }
 
+/** A stored key's metadata: which provider it is for and the base URL it was saved for. */
 export interface KeyInfo {
   provider: string;
   last4: string;
+  /** The user's base_url override when the key was saved; null = the catalog's default URL. */
+  baseUrl: string | null;
+}
+
+/** A value a layer sets that the group policy refuses: reported, never applied. */
+export interface BlockedValue {
+  field: PolicyField;
+  value: string;
+  layer: Layer;
+  reason: string;
 }
 
 export interface EffectiveSection {
@@ -24,15 +36,18 @@ export interface EffectiveSection {
   base_url: Sourced<string | null>;
   options: Sourced<ProviderOptions>;
   api_key: { set: boolean; last4: string | null; source: Layer | null };
+  blocked: BlockedValue[];
 }
 
 export type EffectiveConfig = Record<Section, EffectiveSection>;
 
 /**
- * Effective configuration = system defaults ← group policy defaults ← the user's overrides.
- * The provider comes from the highest layer that names one. Model, base_url and options are then
- * taken from the highest layer whose provider is that same provider (a layer naming another
- * provider says nothing about this one). Keys are only ever the user's own, for that provider.
+ * Effective configuration = system defaults ← group policy defaults ← the user's overrides, with
+ * the group policy applied as it is now (not only when the values were written): a value the
+ * policy refuses is reported in `blocked` and the next allowed layer applies. The provider comes
+ * from the highest layer that names an allowed one; model, base_url and options from the highest
+ * layer naming that same provider whose value is allowed. The key is only ever the user's own,
+ * for that provider, allowed by the policy, and saved for the same base URL.
  */
 export function computeEffective(
   system: StoredOverrides,
@@ -40,30 +55,86 @@ export function computeEffective(
   user: StoredOverrides,
   keys: Record<Section, KeyInfo[]>,
 ): EffectiveConfig {
-  const resolve = (section: Section): EffectiveSection => {
-    const layers: [Layer, StoredSection | undefined][] = [
-      ["user", user[section]],
-      ["group", groupDefaults(policy, section)],
-      ["system", system[section]],
-    ];
-    const providerLayer = layers.find(([, v]) => v?.provider);
-    const provider = providerLayer?.[1]?.provider ?? null;
-    const sameProvider = layers.filter(([, v]) => v?.provider === provider);
-    const pick = <K extends "model" | "base_url">(field: K): Sourced<string | null> => {
-      const hit = sameProvider.find(([, v]) => v?.[field] != null);
-      return { value: hit?.[1]?.[field] ?? null, source: hit?.[0] ?? null };
-    };
-    const optionsHit = sameProvider.find(([, v]) => v?.options && Object.keys(v.options).length > 0);
-    const key = keys[section].find((k) => k.provider === provider);
-    return {
-      provider: { value: provider, source: providerLayer?.[0] ?? null },
-      model: pick("model"),
-      base_url: pick("base_url"),
-      options: { value: optionsHit?.[1]?.options ?? {}, source: optionsHit?.[0] ?? null },
-      api_key: { set: Boolean(key), last4: key?.last4 ?? null, source: key ? "user" : null },
-    };
+  return bySection((section) => resolveSection(section, system, policy, user, keys[section]));
+}
+
+function resolveSection(
+  section: Section,
+  system: StoredOverrides,
+  policy: GroupPolicy,
+  user: StoredOverrides,
+  keys: KeyInfo[],
+): EffectiveSection {
+  const blocked: BlockedValue[] = [];
+  const layers: [Layer, StoredSection | undefined][] = [
+    ["user", user[section]],
+    ["group", groupDefaults(policy, section)],
+    ["system", system[section]],
+  ];
+  /** The first layer whose `field` is set and allowed; refused ones are recorded as blocked. */
+  const firstAllowed = <T>(
+    candidates: [Layer, StoredSection | undefined][],
+    field: PolicyField,
+    valueOf: (s: StoredSection) => T | null | undefined,
+    refusal: (value: T) => string | null,
+  ): [Layer, T] | null => {
+    for (const [layer, stored] of candidates) {
+      const value = stored ? valueOf(stored) : undefined;
+      if (value === null || value === undefined) continue;
+      const reason = refusal(value);
+      if (!reason) return [layer, value];
+      blocked.push({ field, value: String(value), layer, reason });
+    }
+    return null;
   };
-  return { llm: resolve("llm"), tts: resolve("tts"), stt: resolve("stt") };
+
+  const provider = firstAllowed(
+    layers,
+    "provider",
+    (s) => s.provider,
+    (p) => policyRules.provider(policy, section, p),
+  );
+  const name = provider?.[1] ?? null;
+  const same = layers.filter(([, s]) => name !== null && s?.provider === name);
+  const model = firstAllowed(
+    same,
+    "model",
+    (s) => s.model,
+    (m) => (name ? policyRules.model(policy, section, name, m) : null),
+  );
+  const baseUrl = firstAllowed(
+    same,
+    "base_url",
+    (s) => s.base_url,
+    () => policyRules.base_url(policy, section),
+  );
+  const options = same.find(([, s]) => s?.options && Object.keys(s.options).length > 0);
+  const key = usableKey(section, policy, keys, name, baseUrl?.[1] ?? null, blocked);
+  return {
+    provider: { value: name, source: provider?.[0] ?? null },
+    model: { value: model?.[1] ?? null, source: model?.[0] ?? null },
+    base_url: { value: baseUrl?.[1] ?? null, source: baseUrl?.[0] ?? null },
+    options: { value: options?.[1]?.options ?? {}, source: options?.[0] ?? null },
+    api_key: { set: Boolean(key), last4: key?.last4 ?? null, source: key ? "user" : null },
+    blocked,
+  };
+}
+
+/** The user's key for `provider`, if the policy allows user keys and it was saved for `baseUrl`. */
+function usableKey(
+  section: Section,
+  policy: GroupPolicy,
+  keys: KeyInfo[],
+  provider: string | null,
+  baseUrl: string | null,
+  blocked: BlockedValue[],
+): KeyInfo | null {
+  const key = keys.find((k) => k.provider === provider);
+  if (!key || key.baseUrl !== baseUrl) return null;
+  const reason = policyRules.api_key(policy, section);
+  if (!reason) return key;
+  blocked.push({ field: "api_key", value: `****${key.last4}`, layer: "user", reason });
+  return null;
 }
 
 function groupDefaults(policy: GroupPolicy, section: Section): StoredSection | undefined {

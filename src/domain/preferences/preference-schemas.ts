@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { findProvider, SECTIONS, type Section } from "./provider-catalog";
+import { bySection, findProvider, SECTIONS, type Section } from "./provider-catalog";
 
 /** Options a user may set; which ones apply depends on the provider (catalog `options`). */
 export const OptionsSchema = z
@@ -40,17 +40,19 @@ export const StoredSectionSchema = z.strictObject({
   options: OptionsSchema.optional(),
 });
 export type StoredSection = z.infer<typeof StoredSectionSchema>;
-export const StoredOverridesSchema = z.strictObject({
-  llm: StoredSectionSchema.optional(),
-  tts: StoredSectionSchema.optional(),
-  stt: StoredSectionSchema.optional(),
-});
+export const StoredOverridesSchema = z.strictObject(bySection(() => StoredSectionSchema.optional()));
 export type StoredOverrides = z.infer<typeof StoredOverridesSchema>;
 
 /** Catalog checks shared by PUT, import and system defaults: known provider, allowed options. */
+export interface CatalogCheckable {
+  provider: string;
+  base_url?: string | null;
+  options?: ProviderOptions;
+}
+
 export function checkAgainstCatalog(
   section: Section,
-  value: { provider: string; base_url?: string | null; options?: ProviderOptions },
+  value: CatalogCheckable,
   ctx: z.RefinementCtx,
   path: (string | number)[],
 ) {
@@ -89,19 +91,22 @@ export function checkAgainstCatalog(
   }
 }
 
+/** Refines a per-section document so every present section passes the catalog checks. */
+export function catalogChecked<T extends Partial<Record<Section, CatalogCheckable | null | undefined>>>(
+  document: T,
+  ctx: z.RefinementCtx,
+  path: (string | number)[] = [],
+) {
+  for (const section of SECTIONS) {
+    const value = document[section];
+    if (value) checkAgainstCatalog(section, value, ctx, [...path, section]);
+  }
+}
+
 /** PUT body: sections given replace that section's overrides; null clears it; absent keeps it. */
 export const PreferencesUpdateSchema = z
-  .strictObject({
-    llm: SectionOverrideSchema.nullable().optional(),
-    tts: SectionOverrideSchema.nullable().optional(),
-    stt: SectionOverrideSchema.nullable().optional(),
-  })
-  .superRefine((update, ctx) => {
-    for (const section of SECTIONS) {
-      const value = update[section];
-      if (value) checkAgainstCatalog(section, value, ctx, [section]);
-    }
-  })
+  .strictObject(bySection(() => SectionOverrideSchema.nullable().optional()))
+  .superRefine((update, ctx) => catalogChecked(update, ctx))
   .openapi("PreferencesUpdate");
 
 export type PreferencesUpdate = z.infer<typeof PreferencesUpdateSchema>;

@@ -1,7 +1,10 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { AppError } from "../../core/errors";
+import { parseStoredJson } from "../../core/stored-json";
 import type { Database } from "../../db/client";
+import type { KvStore } from "../../platform/metered-kv";
 import { type AuditEntry, auditStatement } from "../../storage/audit";
+import { forgetModelCache } from "../../storage/model-cache";
 import { apiKeyStatements, keyMetadataQuery } from "../../storage/user-api-keys";
 import {
   assertVersionStatement,
@@ -9,13 +12,12 @@ import {
   upsertPreferencesStatement,
 } from "../../storage/user-preferences";
 import type { PreferencesSnapshot, UserWithGroup } from "../../storage/users";
-
 import { parseStoredPolicy } from "./group-policy";
 import { encryptSecret, type KeyRing, keyContext, last4 } from "./key-encryption";
 import { computeEffective, type EffectiveConfig, type KeyInfo } from "./layering";
 import { assertAllowed } from "./policy-check";
 import { type PreferencesUpdate, type StoredOverrides, StoredOverridesSchema } from "./preference-schemas";
-import { SECTIONS, type Section } from "./provider-catalog";
+import { bySection, SECTIONS, type Section } from "./provider-catalog";
 
 export interface PreferencesView {
   overrides: StoredOverrides;
@@ -24,34 +26,32 @@ export interface PreferencesView {
   version: number;
 }
 
-type PrefRow = { overrides: string; version: number };
-type KeyRow = { section: string; provider: string; last4: string };
+type KeyRow = KeyInfo & { section: string };
+const KeyRowsSchema = z.array(
+  z.object({ section: z.string(), provider: z.string(), last4: z.string(), baseUrl: z.string().nullable() }),
+);
 
-function parseOverrides(json: string | undefined): StoredOverrides {
-  if (!json) return {};
-  const parsed = StoredOverridesSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new AppError("preferences_unreadable", "Stored preferences are unreadable");
-  return parsed.data;
-}
+const groupKeys = (rows: KeyRow[]): Record<Section, KeyInfo[]> =>
+  bySection((section) =>
+    rows
+      .filter((r) => r.section === section)
+      .map(({ provider, last4, baseUrl }) => ({ provider, last4, baseUrl })),
+  );
 
-function groupKeys(rows: KeyRow[]): Record<Section, KeyInfo[]> {
-  const keys: Record<Section, KeyInfo[]> = { llm: [], tts: [], stt: [] };
-  for (const row of rows) {
-    for (const section of SECTIONS) {
-      if (row.section === section) keys[section].push({ provider: row.provider, last4: row.last4 });
-    }
-  }
-  return keys;
-}
-
-function view(user: UserWithGroup, system: StoredOverrides, pref: PrefRow | undefined, keyRows: KeyRow[]) {
-  const overrides = parseOverrides(pref?.overrides);
+function view(
+  user: UserWithGroup,
+  system: StoredOverrides,
+  overrides: StoredOverrides,
+  version: number,
+  keyRows: KeyRow[],
+): PreferencesView {
   const keys = groupKeys(keyRows);
   const effective = computeEffective(system, parseStoredPolicy(user.group.policy), overrides, keys);
-  return { overrides, keys, effective, version: pref?.version ?? 0 };
+  return { overrides, keys, effective, version };
 }
 
-const KeyRowsSchema = z.array(z.object({ section: z.string(), provider: z.string(), last4: z.string() }));
+const readOverrides = (json: string) =>
+  parseStoredJson(json, StoredOverridesSchema, "preferences_unreadable", "Stored preferences are unreadable");
 
 /** No storage access: the auth read already loaded overrides, version, key metadata and policy. */
 export function loadPreferences(
@@ -59,79 +59,62 @@ export function loadPreferences(
   snapshot: PreferencesSnapshot,
   system: StoredOverrides,
 ): PreferencesView {
-  const keyRows = KeyRowsSchema.safeParse(JSON.parse(snapshot.apiKeys));
-  const pref =
-    snapshot.overrides === null ? undefined : { overrides: snapshot.overrides, version: snapshot.version };
-  return view(user, system, pref, keyRows.success ? keyRows.data : []);
+  const keyRows = parseStoredJson(
+    snapshot.apiKeys,
+    KeyRowsSchema,
+    "preferences_unreadable",
+    "Stored keys are unreadable",
+  );
+  const overrides = snapshot.overrides === null ? {} : readOverrides(snapshot.overrides);
+  return view(user, system, overrides, snapshot.version, keyRows);
 }
 
-export interface ApplyOptions {
+export interface PreferencesWrite {
+  user: UserWithGroup;
+  system: StoredOverrides;
+  /** What the caller read (the view the update applies to). */
+  current: PreferencesView;
+  update: PreferencesUpdate;
   /** From If-Match; undefined writes unconditionally. */
   expectedVersion?: number;
-  ring: KeyRing | null;
-  audit: Omit<AuditEntry, "details">;
+  /** Loaded only when a key is to be encrypted (503 when ENCRYPTION_KEY is missing). */
+  keyRing: () => Promise<KeyRing>;
+  audit: AuditEntry;
+}
+
+interface KeyWrite {
+  section: Section;
+  provider: string;
+  /** The new key, or null to delete the stored one. */
+  value: string | null;
+  baseUrl: string | null;
 }
 
 /**
- * Replaces the overrides of the sections named in `update` (null clears one; absent ones stay, so
- * the caller passes the merged document) and sets or deletes keys: one D1 batch, all or nothing,
- * refused as a whole (412) when If-Match no longer matches.
+ * The one write path of preferences (PUT /me/config and YAML import): policy checks, key binding,
+ * encryption, the version check, the audit entry, one D1 batch (all or nothing; 412 when If-Match
+ * no longer matches), then the cached model lists of every touched provider are forgotten.
  */
-export async function replacePreferences(
+export async function writePreferences(
   db: Database,
-  user: UserWithGroup,
-  system: StoredOverrides,
-  current: StoredOverrides,
-  update: PreferencesUpdate,
-  options: ApplyOptions,
+  kv: KvStore,
+  write: PreferencesWrite,
 ): Promise<PreferencesView> {
-  const policy = parseStoredPolicy(user.group.policy);
-  const next: StoredOverrides = { ...current };
-  const keyWrites: { section: Section; provider: string; value: string | null }[] = [];
-  for (const section of SECTIONS) {
-    const value = update[section];
-    if (value === undefined) continue;
-    if (value === null) {
-      delete next[section];
-      continue;
-    }
-    assertAllowed(policy, section, {
-      provider: value.provider,
-      model: value.model,
-      base_url: value.base_url,
-      setsKey: typeof value.api_key === "string",
-    });
-    next[section] = {
-      provider: value.provider,
-      ...(value.model != null ? { model: value.model } : {}),
-      ...(value.base_url != null ? { base_url: value.base_url } : {}),
-      ...(value.options && Object.keys(value.options).length > 0 ? { options: value.options } : {}),
-    };
-    if (value.api_key !== undefined)
-      keyWrites.push({ section, provider: value.provider, value: value.api_key });
-  }
-  if (keyWrites.some((k) => k.value !== null) && !options.ring) {
-    throw new AppError("encryption_not_configured", "API keys cannot be stored: ENCRYPTION_KEY is not set");
-  }
-
-  // Encrypt first: query builders are thenables, so they must never pass through an await.
-  const sealedKeys = await Promise.all(
-    keyWrites.map(async (k) =>
-      k.value === null || !options.ring
-        ? null
-        : encryptSecret(options.ring, k.value, keyContext(user.id, k.section, k.provider)),
-    ),
-  );
+  const { user, update, current } = write;
+  const next = nextOverrides(user, current, update);
+  const keyWrites = keyChanges(current, update);
+  const sealed = await sealKeys(write, keyWrites);
   const keyStatements = keyWrites.map((k, i) => {
-    const sealed = sealedKeys[i];
-    if (k.value === null || !sealed) return apiKeyStatements.delete(db, user.id, k.section, k.provider);
+    const ciphertext = sealed[i];
+    if (k.value === null || !ciphertext) return apiKeyStatements.delete(db, user.id, k.section, k.provider);
     return apiKeyStatements.upsert(db, {
       userId: user.id,
       section: k.section,
       provider: k.provider,
-      keyId: sealed.keyId,
-      ciphertext: sealed.ciphertext,
+      keyId: ciphertext.keyId,
+      ciphertext: ciphertext.ciphertext,
       last4: last4(k.value),
+      baseUrl: k.baseUrl,
     });
   });
   const details = {
@@ -139,14 +122,14 @@ export async function replacePreferences(
     keys_set: keyWrites.filter((k) => k.value !== null).map((k) => `${k.section}:${k.provider}`),
     keys_deleted: keyWrites.filter((k) => k.value === null).map((k) => `${k.section}:${k.provider}`),
   };
-  // Key metadata is read first and patched in memory, so the batch stays one round trip.
   let results: [KeyRow[], unknown, { version: number }[], ...unknown[]];
   try {
+    // Key metadata is read first and patched in memory, so the batch stays one round trip.
     results = await db.batch([
       keyMetadataQuery(db, user.id),
-      assertVersionStatement(db, user.id, options.expectedVersion),
+      assertVersionStatement(db, user.id, write.expectedVersion),
       upsertPreferencesStatement(db, user.id, JSON.stringify(next)),
-      auditStatement(db, { ...options.audit, details }),
+      auditStatement(db, { ...write.audit, details }),
       ...keyStatements,
     ]);
   } catch (error) {
@@ -161,15 +144,92 @@ export async function replacePreferences(
     }
     throw error;
   }
+  await forgetModelCache(kv, user.id, touchedProviders(update, current.overrides, next));
   const [keysBefore, , written] = results;
   const touched = (row: KeyRow) =>
     keyWrites.some((k) => k.section === row.section && k.provider === row.provider);
   const keyRows: KeyRow[] = [
     ...keysBefore.filter((row) => !touched(row)),
     ...keyWrites.flatMap((k) =>
-      k.value === null ? [] : [{ section: k.section, provider: k.provider, last4: last4(k.value) }],
+      k.value === null
+        ? []
+        : [{ section: k.section, provider: k.provider, last4: last4(k.value), baseUrl: k.baseUrl }],
     ),
   ];
-  const version = written[0]?.version ?? 0;
-  return view(user, system, { overrides: JSON.stringify(next), version }, keyRows);
+  return view(user, write.system, next, written[0]?.version ?? 0, keyRows);
+}
+
+/** The merged overrides: sections in `update` replace (null clears), absent ones stay; policy-checked. */
+function nextOverrides(
+  user: UserWithGroup,
+  current: PreferencesView,
+  update: PreferencesUpdate,
+): StoredOverrides {
+  const policy = parseStoredPolicy(user.group.policy);
+  const next: StoredOverrides = { ...current.overrides };
+  for (const section of SECTIONS) {
+    const value = update[section];
+    if (value === undefined) continue;
+    if (value === null) {
+      delete next[section];
+      continue;
+    }
+    assertAllowed(policy, section, {
+      provider: value.provider,
+      model: value.model,
+      base_url: value.base_url,
+      usesKey: typeof value.api_key === "string",
+    });
+    next[section] = {
+      provider: value.provider,
+      ...(value.model != null ? { model: value.model } : {}),
+      ...(value.base_url != null ? { base_url: value.base_url } : {}),
+      ...(value.options && Object.keys(value.options).length > 0 ? { options: value.options } : {}),
+    };
+  }
+  return next;
+}
+
+/**
+ * Keys set or deleted by the update. A key is bound to the provider and base URL it was saved
+ * for: a section that now names a base URL other than the one its provider's stored key was saved
+ * for drops that key, unless the same update gives a new one.
+ */
+function keyChanges(current: PreferencesView, update: PreferencesUpdate): KeyWrite[] {
+  const writes: KeyWrite[] = [];
+  for (const section of SECTIONS) {
+    const value = update[section];
+    if (!value) continue;
+    const baseUrl = value.base_url ?? null;
+    if (value.api_key !== undefined) {
+      writes.push({ section, provider: value.provider, value: value.api_key, baseUrl });
+      continue;
+    }
+    const stored = current.keys[section].find((k) => k.provider === value.provider);
+    if (stored && stored.baseUrl !== baseUrl)
+      writes.push({ section, provider: value.provider, value: null, baseUrl });
+  }
+  return writes;
+}
+
+/** Encrypts the keys to set (before any query is built: query builders must not cross an await). */
+async function sealKeys(write: PreferencesWrite, keyWrites: KeyWrite[]) {
+  if (!keyWrites.some((k) => k.value !== null)) return keyWrites.map(() => null);
+  const ring = await write.keyRing();
+  return Promise.all(
+    keyWrites.map((k) =>
+      k.value === null
+        ? null
+        : encryptSecret(ring, k.value, keyContext(write.user.id, k.section, k.provider)),
+    ),
+  );
+}
+
+/** Every (section, provider) the update touched, whose cached model list may now be stale. */
+function touchedProviders(update: PreferencesUpdate, before: StoredOverrides, after: StoredOverrides) {
+  return SECTIONS.filter((section) => update[section] !== undefined).flatMap((section) =>
+    [...new Set([before[section]?.provider, after[section]?.provider])]
+      .filter((p): p is string => Boolean(p))
+      .map((provider) => ({ section, provider })),
+  );
 }

@@ -7,6 +7,15 @@
 export const SECTIONS = ["llm", "tts", "stt"] as const;
 export type Section = (typeof SECTIONS)[number];
 
+/**
+ * A value per section, built by `make`: every per-section shape (schemas, views, layering) comes
+ * from here, so adding a section means adding it to SECTIONS, this function and CATALOG — the
+ * compiler points at anything else that must change.
+ */
+export function bySection<V>(make: (section: Section) => V): Record<Section, V> {
+  return { llm: make("llm"), tts: make("tts"), stt: make("stt") };
+}
+
 export type AuthScheme =
   | { kind: "bearer" }
   | { kind: "header"; header: string; prefix?: string }
@@ -37,8 +46,17 @@ export interface ProviderEntry {
   models: ModelListing | null;
   staticModels: string[];
   voices?: string[];
-  /** Provider-specific options a user may set, validated by `option-schemas.ts`. */
+  /** Provider-specific options a user may set (OptionsSchema in preference-schemas.ts). */
   options: ("temperature" | "max_tokens" | "voice" | "speed" | "language")[];
+  /** How this provider's error answers deviate from the HTTP norm (PROVIDERS.md). */
+  quirks?: ProviderQuirks;
+}
+
+export interface ProviderQuirks {
+  /** Answers a bad key with 400 rather than 401. */
+  badKeyAs400?: boolean;
+  /** A 401 whose body contains this marker means a valid key lacking a permission (403-like). */
+  permissionMarkerOn401?: string;
 }
 
 const openAiModels: ModelListing = { path: "/models", arrayField: "data", idField: "id" };
@@ -80,6 +98,7 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       keyRequired: true,
       customBaseUrl: false,
       verify: { path: "/models?pageSize=1" },
+      quirks: { badKeyAs400: true },
       models: {
         path: "/models?pageSize=1000",
         arrayField: "models",
@@ -150,6 +169,7 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       keyRequired: true,
       customBaseUrl: false,
       verify: { path: "/api-key" },
+      quirks: { badKeyAs400: true },
       models: openAiModels,
       staticModels: [],
       options: llmOptions,
@@ -215,6 +235,7 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       keyRequired: true,
       customBaseUrl: false,
       verify: { path: "/v1/user" },
+      quirks: { permissionMarkerOn401: "missing_permissions" },
       models: {
         path: "/v1/models",
         arrayField: "",
@@ -307,6 +328,7 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       keyRequired: true,
       customBaseUrl: false,
       verify: { path: "/v1/user" },
+      quirks: { permissionMarkerOn401: "missing_permissions" },
       models: null,
       staticModels: ["scribe_v2", "scribe_v1"],
       options: ["language"],

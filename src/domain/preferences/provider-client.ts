@@ -22,9 +22,6 @@ export const VERIFY_STATUSES = [
 ] as const;
 export type VerifyStatus = (typeof VERIFY_STATUSES)[number];
 
-/** Providers that answer a bad key with 400 rather than 401 (PROVIDERS.md). */
-const BAD_KEY_AS_400 = new Set(["gemini", "xai"]);
-
 const DETAIL: Record<VerifyStatus, string> = {
   valid: "The provider accepted the key",
   invalid_credentials: "The provider rejected the key",
@@ -50,14 +47,15 @@ function classifyStatus(entry: ProviderEntry, result: OutboundResult): VerifySta
   if (result.kind !== "response") return result.kind;
   const code = result.status;
   if (code >= 200 && code < 300) return "valid";
+  const quirks = entry.quirks ?? {};
   if (code === 401)
-    return entry.id === "elevenlabs" && result.body.includes("missing_permissions")
+    return quirks.permissionMarkerOn401 && result.body.includes(quirks.permissionMarkerOn401)
       ? "forbidden"
       : "invalid_credentials";
   if (code === 403) return "forbidden";
   if (code === 402) return "no_credit";
   if (code === 429) return "rate_limited";
-  if (code === 400 && BAD_KEY_AS_400.has(entry.id)) return "invalid_credentials";
+  if (code === 400 && quirks.badKeyAs400) return "invalid_credentials";
   if (code >= 400 && code < 500) return "invalid_request";
   return "provider_error";
 }

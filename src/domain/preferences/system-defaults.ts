@@ -1,24 +1,11 @@
-import { z } from "@hono/zod-openapi";
-import { AppError } from "../../core/errors";
-import { checkAgainstCatalog, type StoredOverrides, StoredSectionSchema } from "./preference-schemas";
-import { SECTIONS } from "./provider-catalog";
+import { parseStoredJson } from "../../core/stored-json";
+import { catalogChecked, type StoredOverrides, StoredOverridesSchema } from "./preference-schemas";
 
 /**
  * System defaults: the bottom layer, from the `SYSTEM_DEFAULTS` var (JSON, same shape as a user's
  * stored overrides, no keys). Validated against the catalog; a bad value is a 503, not a guess.
  */
-const SystemDefaultsSchema = z
-  .strictObject({
-    llm: StoredSectionSchema.optional(),
-    tts: StoredSectionSchema.optional(),
-    stt: StoredSectionSchema.optional(),
-  })
-  .superRefine((value, ctx) => {
-    for (const section of SECTIONS) {
-      const entry = value[section];
-      if (entry) checkAgainstCatalog(section, entry, ctx, [section]);
-    }
-  });
+const SystemDefaultsSchema = StoredOverridesSchema.superRefine((value, ctx) => catalogChecked(value, ctx));
 
 const cache = new Map<string, StoredOverrides>();
 
@@ -26,19 +13,12 @@ export function readSystemDefaults(raw: string | undefined): StoredOverrides {
   const source = raw?.trim() || "{}";
   const cached = cache.get(source);
   if (cached) return cached;
-  let json: unknown;
-  try {
-    json = JSON.parse(source);
-  } catch {
-    json = undefined;
-  }
-  const result = SystemDefaultsSchema.safeParse(json);
-  if (!result.success) {
-    throw new AppError(
-      "misconfigured",
-      `SYSTEM_DEFAULTS is invalid: ${result.error.issues[0]?.message ?? "not JSON"}`,
-    );
-  }
-  cache.set(source, result.data);
-  return result.data;
+  const defaults = parseStoredJson(
+    source,
+    SystemDefaultsSchema,
+    "misconfigured",
+    "SYSTEM_DEFAULTS is invalid",
+  );
+  cache.set(source, defaults);
+  return defaults;
 }

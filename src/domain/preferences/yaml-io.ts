@@ -1,9 +1,9 @@
-import { z } from "@hono/zod-openapi";
 import { parseDocument, stringify } from "yaml";
+import { z } from "zod";
 import { AppError, ValidationError, zodIssuesToDetail } from "../../core/errors";
-import { checkAgainstCatalog, type PreferencesUpdate, SectionOverrideSchema } from "./preference-schemas";
+import { catalogChecked, type PreferencesUpdate, SectionOverrideSchema } from "./preference-schemas";
 import type { PreferencesView } from "./preferences-service";
-import { SECTIONS } from "./provider-catalog";
+import { bySection, SECTIONS, type Section } from "./provider-catalog";
 
 export const YAML_MAX_BYTES = 256 * 1024;
 export const EXPORT_VERSION = 1;
@@ -41,18 +41,28 @@ const ImportDocumentSchema = z
     exported_at: z.string().optional(),
     user: z.string().optional(),
     effective: z.unknown().optional(),
-    preferences: z.strictObject({
-      llm: ImportSectionSchema.nullable().optional(),
-      tts: ImportSectionSchema.nullable().optional(),
-      stt: ImportSectionSchema.nullable().optional(),
-    }),
+    preferences: z.strictObject(bySection(() => ImportSectionSchema.nullable().optional())),
   })
-  .superRefine((doc, ctx) => {
-    for (const section of SECTIONS) {
-      const value = doc.preferences[section];
-      if (value) checkAgainstCatalog(section, value, ctx, ["preferences", section]);
-    }
-  });
+  .superRefine((doc, ctx) => catalogChecked(doc.preferences, ctx, ["preferences"]));
+
+/** Deeper than this is not a preferences document; refused before the parser recurses into it. */
+const MAX_NESTING = 32;
+
+/** How deep `[` / `{` flow collections nest, ignoring quoted text; a cheap bound before parsing. */
+function flowNestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote: string | null = null;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "[" || ch === "{") max = Math.max(max, ++depth);
+    else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
+    else if (ch === "\n") quote = null;
+  }
+  return max;
+}
 
 const badYaml = (detail: string) => new AppError("invalid_yaml", detail);
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -78,14 +88,24 @@ export function parseImport(text: string): PreferencesUpdate {
   if (new TextEncoder().encode(text).length > YAML_MAX_BYTES) {
     throw new AppError("payload_too_large", `The file is larger than ${YAML_MAX_BYTES / 1024} KiB`);
   }
-  const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false, schema: "core" });
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) throw badYaml(`Invalid YAML: ${problem.message.split("\n")[0]}`);
+  if (flowNestingDepth(text) > MAX_NESTING)
+    throw badYaml(`The document nests deeper than ${MAX_NESTING} levels`);
   let json: unknown;
   try {
+    const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false, schema: "core" });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    // The parser reports running out of stack as an error of the document: our words for it.
+    if (problem && /call stack/i.test(problem.message)) throw new RangeError("nesting");
+    if (problem) throw badYaml(`Invalid YAML: ${problem.message.split("\n")[0]}`);
     json = doc.toJS({ maxAliasCount: 10 });
   } catch (error) {
-    throw badYaml(`Invalid YAML: ${error instanceof Error ? error.message.split("\n")[0] : "unreadable"}`);
+    if (error instanceof AppError) throw error;
+    // Not a syntax error (alias limits, engine limits): our own words, never the engine's.
+    throw badYaml(
+      error instanceof RangeError
+        ? `The document nests deeper than ${MAX_NESTING} levels`
+        : "Invalid YAML: the document uses aliases or structures this import does not accept",
+    );
   }
   assertNoForbiddenKeys(json, []);
   const parsed = ImportDocumentSchema.safeParse(json);
@@ -104,7 +124,7 @@ export function parseImport(text: string): PreferencesUpdate {
 }
 
 export interface Change {
-  section: (typeof SECTIONS)[number];
+  section: Section;
   field: string;
   from: unknown;
   to: unknown;

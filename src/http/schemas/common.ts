@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PASSWORD_INPUT_MAX_LENGTH } from "../../domain/passwords/new-password";
 
 export const ErrorSchema = z
   .object({
@@ -71,3 +72,17 @@ export const paginationOf = (page: number, perPage: number, total: number) => ({
   total_items: total,
   total_pages: Math.ceil(total / perPage),
 });
+
+/** Every password field on the wire: one cap; the password policy decides the rest (422). */
+export const passwordInput = z.string().min(1).max(PASSWORD_INPUT_MAX_LENGTH);
+
+/**
+ * A boolean query parameter as clients of the original API spell it: true/false/1/0, any case.
+ * Anything else is a 422 that names the accepted spellings.
+ */
+export const booleanQuery = z
+  .string()
+  // Spelled without the `i` flag so the published pattern is valid JSON Schema (no regex flags).
+  .regex(/^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)$/, "Expected true, false, 1 or 0")
+  .transform((value) => value === "1" || value.toLowerCase() === "true")
+  .openapi({ description: "true/false/1/0, case-insensitive" });

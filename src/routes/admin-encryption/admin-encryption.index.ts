@@ -3,7 +3,7 @@ import { loadKeyRing } from "../../domain/preferences/key-encryption";
 import { REENCRYPT_CHUNK, reencryptChunk } from "../../domain/preferences/key-rotation";
 import { requireAdmin } from "../../http/authenticate";
 import { createRouter } from "../../http/create-router";
-import { auditOrigin } from "../../http/request-context";
+import { auditEntry } from "../../http/request-context";
 import { adminErrorResponses, errorResponse, jsonContent, sessionSecurity } from "../../http/schemas/common";
 
 const ReencryptResultSchema = z
@@ -29,13 +29,10 @@ export const reencryptKeys = createRoute({
 
 export const adminEncryptionRouter = createRouter().openapi(reencryptKeys, async (c) => {
   const ring = await loadKeyRing(c.env.ENCRYPTION_KEY);
-  const user = c.var.auth.user;
-  const result = await reencryptChunk(c.var.db, ring, {
-    action: "admin.keys_reencrypted",
-    actorId: user.id,
-    targetType: "encryption",
-    targetId: null,
-    ...auditOrigin(c),
-  });
+  const result = await reencryptChunk(
+    c.var.db,
+    ring,
+    auditEntry(c, "admin.keys_reencrypted", { targetType: "encryption", targetId: null }),
+  );
   return c.json(result, 200);
 });

@@ -3,7 +3,7 @@ import { AppError, notFound } from "../../core/errors";
 import { type GroupRow, UNGROUPED_GROUP_ID } from "../../db/schema";
 import { parseStoredPolicy } from "../../domain/preferences/group-policy";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
-import { auditOrigin } from "../../http/request-context";
+import { auditEntry } from "../../http/request-context";
 import { auditStatement } from "../../storage/audit";
 import {
   countMembers,
@@ -25,14 +25,7 @@ const toWire = (group: GroupRow, memberCount: number) => ({
 });
 
 const audit = (c: Context<AppEnv>, action: string, groupId: string, details: Record<string, unknown>) =>
-  auditStatement(c.var.db, {
-    action,
-    actorId: c.var.auth.user.id,
-    targetType: "group",
-    targetId: groupId,
-    details,
-    ...auditOrigin(c),
-  });
+  auditStatement(c.var.db, auditEntry(c, action, { targetType: "group", targetId: groupId }, details));
 
 const nameTaken = (name: string) => new AppError("group_name_taken", `A group named '${name}' exists`);
 

@@ -1,11 +1,10 @@
 import type { Context } from "hono";
-import { AppError, invalid, notFound } from "../../core/errors";
+import { AppError, notFound } from "../../core/errors";
 import { nowIso } from "../../core/time";
 import { UNGROUPED_GROUP_ID } from "../../db/schema";
-import { hashPassword } from "../../domain/passwords/password-hash";
-import { passwordPolicyViolation } from "../../domain/passwords/password-policy";
+import { newPasswordColumns } from "../../domain/passwords/new-password";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
-import { auditOrigin } from "../../http/request-context";
+import { auditEntry } from "../../http/request-context";
 import { paginationOf } from "../../http/schemas/common";
 import { profileUpdateToColumns } from "../../http/schemas/profile-fields";
 import { toAdminUserWire } from "../../http/schemas/user";
@@ -24,14 +23,8 @@ import type * as routes from "./admin-users.routes";
 
 type Ctx = Context<AppEnv>;
 
-const auditFor = (c: Ctx, action: string, targetId: string, details: Record<string, unknown> = {}) => ({
-  action,
-  actorId: c.var.auth.user.id,
-  targetType: "user",
-  targetId,
-  details,
-  ...auditOrigin(c),
-});
+const auditFor = (c: Ctx, action: string, targetId: string, details: Record<string, unknown> = {}) =>
+  auditEntry(c, action, { targetId }, details);
 
 /** Applies a guarded change, then (when sessions end) clears the user's session keys in KV too. */
 async function change(
@@ -78,8 +71,12 @@ export const createUserHandler: AppRouteHandler<typeof routes.createUser> = asyn
   const body = c.req.valid("json");
   const groupId = body.group_id ?? UNGROUPED_GROUP_ID;
   await requireGroup(c, groupId);
-  const violation = passwordPolicyViolation(body.password, body.username);
-  if (violation) throw invalid(["body", "password"], violation, "password_policy");
+  const password = await newPasswordColumns({
+    password: body.password,
+    username: body.username,
+    loc: ["body", "password"],
+    mustChangePassword: body.require_password_change,
+  });
   const id = crypto.randomUUID();
   const db = c.var.db;
   // One batch: the insert (a no-op when the username is taken, even by a deleted user), its audit
@@ -92,9 +89,7 @@ export const createUserHandler: AppRouteHandler<typeof routes.createUser> = asyn
       displayName: body.display_name ?? null,
       role: body.role,
       groupId,
-      passwordHash: await hashPassword(body.password),
-      mustChangePassword: body.require_password_change,
-      passwordChangedAt: nowIso(),
+      ...password,
     }),
     auditIfChangedStatement(
       db,
@@ -182,14 +177,16 @@ export const resetPasswordHandler: AppRouteHandler<typeof routes.resetPassword> 
   const uid = c.req.valid("param").uid;
   const target = await findUserWithGroupById(c.var.db, uid);
   if (!target || target.deletedAt) throw notFound("User");
-  const violation = passwordPolicyViolation(new_password, target.username);
-  if (violation) throw invalid(["body", "new_password"], violation, "password_policy");
+  const password = await newPasswordColumns({
+    password: new_password,
+    username: target.username,
+    loc: ["body", "new_password"],
+    mustChangePassword: require_password_change,
+  });
   return change(c, {
     userId: uid,
     set: {
-      passwordHash: await hashPassword(new_password),
-      mustChangePassword: require_password_change,
-      passwordChangedAt: nowIso(),
+      ...password,
       failedAttempts: 0,
       lockedUntil: null,
     },

@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { IDENTITY_SOURCES, USER_ROLES, USER_STATUSES } from "../../db/schema";
-import { PASSWORD_MAX_LENGTH } from "../../domain/passwords/password-policy";
-import { PaginationSchema, pageQuery } from "../../http/schemas/common";
+import { PaginationSchema, pageQuery, passwordInput } from "../../http/schemas/common";
 import { displayNameField, emailField } from "../../http/schemas/profile-fields";
 import { AdminUserSchema } from "../../http/schemas/user";
 
@@ -43,10 +42,7 @@ export const CreateUserSchema = z
     display_name: displayNameField.optional(),
     role: z.enum(USER_ROLES).default("user"),
     group_id: z.string().max(64).optional(),
-    password: z
-      .string()
-      .min(1)
-      .max(PASSWORD_MAX_LENGTH * 4),
+    password: passwordInput,
     require_password_change: z.boolean().default(false),
   })
   .openapi("CreateUser");
@@ -60,10 +56,7 @@ export const StatusUpdateSchema = z
   .openapi("StatusUpdate");
 export const PasswordResetSchema = z
   .strictObject({
-    new_password: z
-      .string()
-      .min(1)
-      .max(PASSWORD_MAX_LENGTH * 4),
+    new_password: passwordInput,
     require_password_change: z.boolean().default(true),
   })
   .openapi("PasswordReset");

@@ -1,16 +1,13 @@
-import { AppError, invalid } from "../../core/errors";
+import { AppError } from "../../core/errors";
 import { readConfig } from "../../core/settings";
 import { verifyLocalLogin } from "../../domain/local-login";
-import { hashPassword, verifyPassword } from "../../domain/passwords/password-hash";
-import { passwordPolicyViolation } from "../../domain/passwords/password-policy";
+import { changePassword } from "../../domain/passwords/change-password";
 import type { AppRouteHandler } from "../../http/app-env";
 import { issueSession } from "../../http/issue-session";
-import { auditOrigin, clientIp } from "../../http/request-context";
+import { auditBase, clientIp, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import { clearSessionCookie } from "../../http/session-cookie";
-import { auditStatement } from "../../storage/audit";
 import { deleteSession, restampSession } from "../../storage/sessions";
-import { userStatements } from "../../storage/users";
 import type { loginLocal, logout, updatePassword } from "./auth.routes";
 
 /** Per-client throttle (Rate Limiting binding, per location), checked before any hashing. */
@@ -30,7 +27,7 @@ export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) =
   const user = await verifyLocalLogin(c.var.db, c.var.kv, config, {
     username,
     password,
-    origin: auditOrigin(c),
+    origin: requestOrigin(c),
   });
   const session = await issueSession(c, user, "local", { cookie: true });
   return c.json(toSessionWire(user, session), 200);
@@ -46,33 +43,13 @@ export const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
 export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = async (c) => {
   const { current_password, new_password } = c.req.valid("json");
   const { user, sessionId, session } = c.var.auth;
-  if (!user.passwordHash) {
-    throw new AppError("no_local_password", "This account signs in through OIDC and has no local password");
-  }
   await throttle(c.env.LOGIN_LIMITER, `password:${user.id}`);
-  if (!(await verifyPassword(current_password, user.passwordHash))) {
-    throw new AppError("wrong_password", "The current password is wrong");
-  }
-  const violation = passwordPolicyViolation(new_password, user.username);
-  if (violation) throw invalid(["body", "new_password"], violation, "password_policy");
-  if (new_password === current_password) {
-    throw invalid(
-      ["body", "new_password"],
-      "The new password must differ from the current one",
-      "password_policy",
-    );
-  }
-  const db = c.var.db;
-  await db.batch([
-    userStatements.setPassword(db, user.id, await hashPassword(new_password)),
-    auditStatement(db, {
-      action: "user.password_changed",
-      actorId: user.id,
-      targetType: "user",
-      targetId: user.id,
-      ...auditOrigin(c),
-    }),
-  ]);
+  await changePassword(c.var.db, readConfig(c.env), {
+    user,
+    currentPassword: current_password,
+    newPassword: new_password,
+    audit: auditBase(c),
+  });
   // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it.
   await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1);
   return c.json({ ok: true as const }, 200);

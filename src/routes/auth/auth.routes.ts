@@ -6,6 +6,7 @@ import {
   jsonBody,
   jsonContent,
   OkSchema,
+  passwordInput,
   sessionSecurity,
   validationResponse,
 } from "../../http/schemas/common";
@@ -16,7 +17,7 @@ const tags = ["Sign-in"];
 export const LocalLoginRequestSchema = z
   .strictObject({
     username: z.string().trim().min(1).max(150),
-    password: z.string().min(1).max(1024),
+    password: passwordInput,
   })
   .openapi("LocalLoginRequest");
 
@@ -51,8 +52,8 @@ export const logout = createRoute({
 
 export const PasswordUpdateRequestSchema = z
   .strictObject({
-    current_password: z.string().min(1).max(1024),
-    new_password: z.string().min(1).max(1024),
+    current_password: passwordInput,
+    new_password: passwordInput,
   })
   .openapi("PasswordUpdateRequest");
 

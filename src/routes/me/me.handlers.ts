@@ -1,6 +1,6 @@
 import { nowIso } from "../../core/time";
 import type { AppRouteHandler } from "../../http/app-env";
-import { auditOrigin } from "../../http/request-context";
+import { auditEntry } from "../../http/request-context";
 import { profileUpdateToColumns } from "../../http/schemas/profile-fields";
 import { toProfileWire, toUserWire } from "../../http/schemas/user";
 import { auditStatement } from "../../storage/audit";
@@ -18,14 +18,7 @@ export const updateProfileHandler: AppRouteHandler<typeof updateProfile> = async
   const db = c.var.db;
   await db.batch([
     userStatements.updateProfile(db, user.id, columns),
-    auditStatement(db, {
-      action: "user.profile_updated",
-      actorId: user.id,
-      targetType: "user",
-      targetId: user.id,
-      details: { fields: Object.keys(columns) },
-      ...auditOrigin(c),
-    }),
+    auditStatement(db, auditEntry(c, "user.profile_updated", {}, { fields: Object.keys(columns) })),
   ]);
   return c.json(toProfileWire({ ...user, ...columns, updatedAt: nowIso() }), 200);
 };

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { randomToken, sha256Hex } from "../../core/crypto";
-import { AppError, invalid, unauthorized } from "../../core/errors";
+import { AppError, invalid } from "../../core/errors";
 import { isPlainHttpLoopback } from "../../core/hosts";
 import { readConfig } from "../../core/settings";
 import { allowedFrontendUri, withParams } from "../../domain/oidc/frontend-uri";
@@ -13,11 +13,12 @@ import {
 } from "../../domain/oidc/oidc-client";
 import { type OidcConfig, readOidcConfig } from "../../domain/oidc/oidc-config";
 import { signInWithIdentity } from "../../domain/oidc/provision";
+import { canHoldSession } from "../../domain/sessions/session-validity";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
+import { requireAuthentication } from "../../http/authenticate";
 import { issueSession } from "../../http/issue-session";
-import { auditOrigin } from "../../http/request-context";
+import { requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
-import { readSessionToken } from "../../http/session-cookie";
 import {
   issueLoginCode,
   STATE_TTL_SECONDS,
@@ -25,7 +26,6 @@ import {
   takeLoginCode,
   takeState,
 } from "../../storage/oidc-state";
-import { parseToken, readSession } from "../../storage/sessions";
 import { findUserWithGroupById } from "../../storage/users";
 import type { exchangeLoginCode, loginCallback, startLogin } from "./oidc.routes";
 
@@ -36,18 +36,6 @@ const CALLBACK_PATH = "/api/v1/users/login/callback";
 const redirectUriOf = (c: Ctx, config: OidcConfig) =>
   config.redirectUri ?? `${new URL(c.req.url).origin}${CALLBACK_PATH}`;
 const isPlainLocalhost = (c: Ctx) => isPlainHttpLoopback(new URL(c.req.url));
-
-/** The signed-in user id, when a valid session accompanies the request (for linking). */
-async function sessionUserId(c: Ctx): Promise<string | null> {
-  const token = readSessionToken(c);
-  const parsed = token ? await parseToken(token) : null;
-  const session = parsed ? await readSession(c.var.kv, parsed) : null;
-  if (!session) return null;
-  const user = await findUserWithGroupById(c.var.db, session.userId);
-  return user && user.status === "ACTIVE" && !user.deletedAt && user.sessionEpoch === session.epoch
-    ? user.id
-    : null;
-}
 
 export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) => {
   const config = readOidcConfig(c.env);
@@ -63,8 +51,7 @@ export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) =
       "url_not_allowed",
     );
   }
-  const linkUserId = query.link === "true" ? await sessionUserId(c) : null;
-  if (query.link === "true" && !linkUserId) throw unauthorized("Sign in first to link another identity");
+  const linkUserId = query.link === "true" ? (await requireAuthentication(c)).user.id : null;
 
   const as = await discover(config);
   const request = await buildAuthorizationRequest(config, as, redirectUriOf(c, config));
@@ -113,11 +100,11 @@ export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async
       codeVerifier: record.codeVerifier,
       redirectUri: redirectUriOf(c, config),
     });
-    const user = await signInWithIdentity(c.var.db, {
+    const user = await signInWithIdentity(c.var.primaryDb, {
       issuer: as.issuer,
       identity,
       linkUserId: record.linkUserId,
-      origin: auditOrigin(c),
+      origin: requestOrigin(c),
     });
     if (record.linkUserId) return c.redirect(withParams(record.frontendUri, { linked: "true" }), 302);
     await issueSession(c, user, "oidc", { cookie: true });
@@ -143,8 +130,8 @@ export const exchangeLoginCodeHandler: AppRouteHandler<typeof exchangeLoginCode>
   if (!record || (origin !== undefined && origin !== record.frontendOrigin)) {
     throw new AppError("invalid_login_code", "Unknown, used or expired sign-in code");
   }
-  const user = await findUserWithGroupById(c.var.db, record.userId);
-  if (!user || user.deletedAt || user.status !== "ACTIVE" || user.sessionEpoch !== record.epoch) {
+  const user = await findUserWithGroupById(c.var.primaryDb, record.userId);
+  if (!user || !canHoldSession(user, record.epoch)) {
     throw new AppError("invalid_login_code", "Unknown, used or expired sign-in code");
   }
   // Token only: this client is on another site, where our cookie would be a third-party cookie.

@@ -1,55 +1,32 @@
 import { parseStoredPolicy } from "../../domain/preferences/group-policy";
 import { isProviderAllowed } from "../../domain/preferences/policy-check";
-import { loadPreferences, replacePreferences } from "../../domain/preferences/preferences-service";
 import { CATALOG, SECTIONS } from "../../domain/preferences/provider-catalog";
 import type { AppRouteHandler } from "../../http/app-env";
-import { auditOrigin } from "../../http/request-context";
-import { forgetModelCache } from "../../storage/model-cache";
+import { myPreferences, systemDefaults, writeMyPreferences } from "../../http/preferences-request";
+import { etagOf, parseIfMatch, toPreferencesWire } from "../../http/schemas/preferences";
 import type { getConfig, listProviders, putConfig } from "./preferences.routes";
-import { etagOf, keyRing, parseIfMatch, systemDefaults, toWire } from "./preferences-context";
 
 export const getConfigHandler: AppRouteHandler<typeof getConfig> = (c) => {
-  const view = loadPreferences(c.var.auth.user, c.var.auth.preferences, systemDefaults(c));
+  const view = myPreferences(c);
   c.header("ETag", etagOf(view.version));
   c.header("Cache-Control", "private, no-store");
-  return c.json(toWire(view), 200);
+  return c.json(toPreferencesWire(view, c.var.auth.user), 200);
 };
 
 export const putConfigHandler: AppRouteHandler<typeof putConfig> = async (c) => {
-  const { user, preferences } = c.var.auth;
-  const update = c.req.valid("json");
-  const system = systemDefaults(c);
-  const current = loadPreferences(user, preferences, system);
-  const setsKey = SECTIONS.some((s) => typeof update[s]?.api_key === "string");
-  const view = await replacePreferences(c.var.db, user, system, current.overrides, update, {
+  const view = await writeMyPreferences(c, c.req.valid("json"), {
+    action: "user.preferences_updated",
     expectedVersion: parseIfMatch(c.req.valid("header")["if-match"]),
-    ring: setsKey ? await keyRing(c) : null,
-    audit: {
-      action: "user.preferences_updated",
-      actorId: user.id,
-      targetType: "user",
-      targetId: user.id,
-      ...auditOrigin(c),
-    },
   });
-  await forgetModelCache(
-    c.var.kv,
-    user.id,
-    SECTIONS.flatMap((section) => {
-      const provider = update[section]?.provider;
-      return provider ? [{ section, provider }] : [];
-    }),
-  );
   c.header("ETag", etagOf(view.version));
-  return c.json(toWire(view), 200);
+  return c.json(toPreferencesWire(view, c.var.auth.user), 200);
 };
 
 export const listProvidersHandler: AppRouteHandler<typeof listProviders> = (c) => {
   const { section, configured_only } = c.req.valid("query");
-  const { user, preferences } = c.var.auth;
+  const view = myPreferences(c);
   const system = systemDefaults(c);
-  const view = loadPreferences(user, preferences, system);
-  const policy = parseStoredPolicy(user.group.policy);
+  const policy = parseStoredPolicy(c.var.auth.user.group.policy);
   const data = (section ? [section] : SECTIONS).flatMap((s) => {
     // Configured: chosen by the user or the system defaults, or holding a stored key.
     const configured = new Set([

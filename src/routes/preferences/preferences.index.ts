@@ -1,24 +1,8 @@
 import { createRouter } from "../../http/create-router";
 import { getConfigHandler, listProvidersHandler, putConfigHandler } from "./preferences.handlers";
-import {
-  exportConfig,
-  getConfig,
-  importConfig,
-  listModels,
-  listProviders,
-  putConfig,
-  verifyRoute,
-} from "./preferences.routes";
-import { listModelsHandler, verifyHandler } from "./provider-calls.handlers";
-import { exportConfigHandler, importConfigHandler } from "./yaml.handlers";
+import { getConfig, listProviders, putConfig } from "./preferences.routes";
 
-export const configRouter = createRouter()
+export const preferencesRouter = createRouter()
   .openapi(getConfig, getConfigHandler)
   .openapi(putConfig, putConfigHandler)
-  .openapi(listProviders, listProvidersHandler)
-  .openapi(listModels, listModelsHandler)
-  .openapi(verifyRoute("llm"), verifyHandler("llm"))
-  .openapi(verifyRoute("tts"), verifyHandler("tts"))
-  .openapi(verifyRoute("stt"), verifyHandler("stt"))
-  .openapi(exportConfig, exportConfigHandler)
-  .openapi(importConfig, importConfigHandler);
+  .openapi(listProviders, listProvidersHandler);

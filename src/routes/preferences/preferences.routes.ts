@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PreferencesUpdateSchema } from "../../domain/preferences/preference-schemas";
-import type { Section } from "../../domain/preferences/provider-catalog";
 import { requireAdmin, requireUser } from "../../http/authenticate";
 import {
   authErrorResponses,
@@ -9,16 +8,8 @@ import {
   jsonContent,
   sessionSecurity,
 } from "../../http/schemas/common";
-import {
-  ImportResultSchema,
-  ModelListSchema,
-  ModelsQuery,
-  PreferencesViewSchema,
-  ProviderInfoSchema,
-  ProvidersQuery,
-  VerifyRequestSchema,
-  VerifyResultSchema,
-} from "./preferences.schemas";
+import { PreferencesViewSchema } from "../../http/schemas/preferences";
+import { ProviderInfoSchema, ProvidersQuery } from "./preferences.schemas";
 
 const tags = ["Preferences"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };
@@ -63,73 +54,6 @@ export const listProviders = createRoute({
   request: { query: ProvidersQuery },
   responses: {
     200: jsonContent(z.object({ data: z.array(ProviderInfoSchema) }), "Providers"),
-    ...authErrorResponses,
-  },
-});
-
-export const listModels = createRoute({
-  ...common,
-  method: "get",
-  path: "/users/me/config/models",
-  summary: "List models of a provider",
-  description:
-    "Live from the provider when a key is available (cached in KV for 10 minutes), else the static list.",
-  request: { query: ModelsQuery },
-  responses: {
-    200: jsonContent(ModelListSchema, "Models"),
-    404: errorResponse("Unknown provider in this section"),
-    ...authErrorResponses,
-  },
-});
-
-export const verifyRoute = (section: Section) =>
-  createRoute({
-    ...common,
-    method: "post",
-    path: `/users/me/config/verify_${section}`,
-    summary: `Verify ${section.toUpperCase()}`,
-    description:
-      "One cheap authenticated request to the provider, as it documents. Without `api_key` the stored key is used. " +
-      "The provider's own answer is never passed on.",
-    request: { body: jsonBody(VerifyRequestSchema) },
-    responses: {
-      200: jsonContent(VerifyResultSchema, "Verification result"),
-      404: errorResponse("Unknown provider in this section"),
-      429: errorResponse("Too many verifications"),
-      ...authErrorResponses,
-    },
-  });
-
-export const exportConfig = createRoute({
-  tags,
-  security: sessionSecurity,
-  middleware: requireAdmin,
-  method: "get",
-  path: "/users/me/config/export",
-  summary: "Export Configurations to YAML",
-  description: "The caller's preferences as YAML (administrators only), secrets masked.",
-  responses: {
-    200: { content: { "application/yaml": { schema: z.string() } }, description: "YAML document" },
-    403: errorResponse("Administrator role required"),
-    ...authErrorResponses,
-  },
-});
-
-export const importConfig = createRoute({
-  ...common,
-  method: "post",
-  path: "/users/me/config/import",
-  summary: "Import Configurations from YAML",
-  description:
-    "multipart/form-data with a `file` field (≤ 256 KiB). The whole document is validated before anything is " +
-    "written; then it is applied in one batch. `?dry_run=true` reports the changes without making them.",
-  request: { query: z.object({ dry_run: z.enum(["true", "false"]).default("false") }) },
-  responses: {
-    200: jsonContent(ImportResultSchema, "Import result"),
-    400: errorResponse("Not valid YAML"),
-    403: errorResponse("Policy refusal"),
-    413: errorResponse("File too large"),
-    415: errorResponse("Not multipart/form-data"),
     ...authErrorResponses,
   },
 });

@@ -1,15 +1,13 @@
 import { AppError } from "../../core/errors";
-import { loadPreferences, replacePreferences } from "../../domain/preferences/preferences-service";
-import { SECTIONS } from "../../domain/preferences/provider-catalog";
 import { diffUpdate, exportYaml, parseImport } from "../../domain/preferences/yaml-io";
 import type { AppRouteHandler } from "../../http/app-env";
-import { auditOrigin } from "../../http/request-context";
-import type { exportConfig, importConfig } from "./preferences.routes";
-import { keyRing, systemDefaults, toWire } from "./preferences-context";
+import { myPreferences, writeMyPreferences } from "../../http/preferences-request";
+import { toPreferencesWire } from "../../http/schemas/preferences";
+import type { exportConfig, importConfig } from "./preference-files.routes";
 
 export const exportConfigHandler: AppRouteHandler<typeof exportConfig> = (c) => {
-  const { user, preferences } = c.var.auth;
-  const yaml = exportYaml(loadPreferences(user, preferences, systemDefaults(c)), user.username);
+  const { user } = c.var.auth;
+  const yaml = exportYaml(myPreferences(c), user.username);
   const filename = `preferences-${user.username.replace(/[^A-Za-z0-9._-]/g, "_")}.yaml`;
   return c.body(yaml, 200, {
     "Content-Type": "application/yaml; charset=utf-8",
@@ -41,26 +39,17 @@ async function readUpload(
 }
 
 export const importConfigHandler: AppRouteHandler<typeof importConfig> = async (c) => {
-  const { user, preferences } = c.var.auth;
   const text = await readUpload(c.req.header("content-type") ?? "", () => c.req.parseBody());
   const update = parseImport(text);
-  const system = systemDefaults(c);
-  const current = loadPreferences(user, preferences, system);
+  const current = myPreferences(c);
   const changes = diffUpdate(current, update);
-  const dryRun = c.req.valid("query").dry_run === "true";
+  const dryRun = c.req.valid("query").dry_run;
   if (dryRun || changes.length === 0) {
-    return c.json({ dry_run: dryRun, changes, preferences: toWire(current) }, 200);
+    return c.json(
+      { dry_run: dryRun, changes, preferences: toPreferencesWire(current, c.var.auth.user) },
+      200,
+    );
   }
-  const setsKey = SECTIONS.some((s) => typeof update[s]?.api_key === "string");
-  const view = await replacePreferences(c.var.db, user, system, current.overrides, update, {
-    ring: setsKey ? await keyRing(c) : null,
-    audit: {
-      action: "user.preferences_imported",
-      actorId: user.id,
-      targetType: "user",
-      targetId: user.id,
-      ...auditOrigin(c),
-    },
-  });
-  return c.json({ dry_run: false, changes, preferences: toWire(view) }, 200);
+  const view = await writeMyPreferences(c, update, { action: "user.preferences_imported", current });
+  return c.json({ dry_run: false, changes, preferences: toPreferencesWire(view, c.var.auth.user) }, 200);
 };
