@@ -1,18 +1,9 @@
 import { env } from "cloudflare:workers";
-import type { InferRequestType } from "hono/client";
 import { describe, expect, it } from "vitest";
 import { auditLog, groups, identities, userApiKeys, userPreferences, users } from "../../src/db/schema";
-import { type api, bodyAt, call, client, createSignedInUser, createSignedInUserInGroup } from "../helpers";
+import { bodyAt, call, createSignedInUser, createSignedInUserInGroup } from "../helpers";
 import { apiKeyCount, db, readApiKey } from "../seed";
-
-type Overrides = InferRequestType<typeof api.users.me.config.$put>["json"];
-
-const put = (token: string, json: Overrides, ifMatch?: string) =>
-  client({ token }).users.me.config.$put({ json, header: ifMatch ? { "if-match": ifMatch } : {} });
-const get = async (token: string) => {
-  const res = await client({ token }).users.me.config.$get();
-  return { res, body: await bodyAt(res, 200) };
-};
+import { getConfig as get, putConfig as put } from "./requests";
 
 describe("GET /users/me/config: layering", () => {
   it("starts from the system defaults, each value saying where it came from", async () => {

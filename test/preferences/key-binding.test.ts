@@ -1,24 +1,10 @@
-import type { InferRequestType } from "hono/client";
 import { describe, expect, it } from "vitest";
-import { type api, bodyAt, call, client, createSignedInUser } from "../helpers";
+import { bodyAt, createSignedInUser } from "../helpers";
 import { fakeProvider, json } from "./fake-provider";
+import { getConfig, listModels, putConfig as put, uploadYaml as upload, verifyKey } from "./requests";
 
 /** A stored provider key follows its destination, and every write path forgets stale model lists. */
-const put = (token: string, json: InferRequestType<typeof api.users.me.config.$put>["json"]) =>
-  client({ token }).users.me.config.$put({ header: {}, json });
-// Raw: the verify routes are registered in a loop over the sections, so AppType has no types for them.
-const verifyKey = (token: string, section: "llm" | "tts", json: Record<string, string>) =>
-  call(`/users/me/config/verify_${section}`, { method: "POST", json, token });
-const listModels = (token: string, section: "llm" | "tts", provider_name: string) =>
-  client({ token }).users.me.config.models.$get({ query: { section, provider_name } });
-const upload = (token: string, yaml: string) => {
-  const form = new FormData();
-  form.append("file", new File([yaml], "prefs.yaml", { type: "application/yaml" }));
-  // Raw: the import route reads its multipart body itself, so the typed client has no form for it.
-  return call("/users/me/config/import", { method: "POST", body: form, token });
-};
-const llmKey = async (token: string) =>
-  (await bodyAt(await client({ token }).users.me.config.$get(), 200)).effective.llm.api_key.set;
+const llmKey = async (token: string) => (await getConfig(token)).body.effective.llm.api_key.set;
 
 describe("a stored key is bound to the provider and base URL it was saved for", () => {
   it("drops the key when only base_url changes, so it is never sent to the new host", async () => {

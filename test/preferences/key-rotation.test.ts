@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { call, client, createSignedInUser, loginAdmin, type Worker } from "../helpers";
+import { client, createSignedInUser, loginAdmin, type Worker } from "../helpers";
 import { readApiKey } from "../seed";
 import { fakeProvider, json } from "./fake-provider";
+import { verifyKey } from "./requests";
 
 const OLD = env.ENCRYPTION_KEY; // "k1:…" in the test configuration
 const NEW_KEY = `k2:${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
@@ -13,15 +14,6 @@ const withKey =
   (key: string): Worker =>
   async (request) =>
     createApp().request(request, undefined, { ...env, ENCRYPTION_KEY: key });
-
-// Raw: the verify routes are registered in a loop over the sections, so AppType has no types for them.
-const verifyWithNewKey = (token: string, section: "llm" | "tts") =>
-  call(`/users/me/config/verify_${section}`, {
-    method: "POST",
-    json: { provider: "openai" },
-    token,
-    worker: withKey(NEW_KEY),
-  });
 
 describe("ENCRYPTION_KEY rotation", () => {
   it("re-encrypts stored keys under the new key; they keep working after the old key is dropped", async () => {
@@ -44,7 +36,7 @@ describe("ENCRYPTION_KEY rotation", () => {
 
     // Old key removed: the stored key still decrypts and is sent to the provider.
     const calls = fakeProvider(() => json(200, { data: [] }));
-    const verify = await verifyWithNewKey(user.token, "llm");
+    const verify = await verifyKey(user.token, "llm", { provider: "openai" }, withKey(NEW_KEY));
     expect(await verify.json()).toMatchObject({ status: "valid" });
     expect(calls[0]?.headers.authorization).toBe(`Bearer ${secret}`);
   });
@@ -55,7 +47,7 @@ describe("ENCRYPTION_KEY rotation", () => {
       header: {},
       json: { tts: { provider: "openai", api_key: "sk-orphan-0002" } },
     });
-    const res = await verifyWithNewKey(user.token, "tts");
+    const res = await verifyKey(user.token, "tts", { provider: "openai" }, withKey(NEW_KEY));
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ code: "encryption_not_configured" });
   });

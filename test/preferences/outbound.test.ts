@@ -1,18 +1,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { checkBaseUrl } from "../../src/domain/preferences/outbound";
-import { call, client, createSignedInUser } from "../helpers";
+import { call, createSignedInUser } from "../helpers";
 import { fakeProvider, json } from "./fake-provider";
+import { listModels, putConfig, verifyKey } from "./requests";
 
 const production = { allowPrivate: false, timeoutMs: 8000, maxBytes: 65536 };
 
-// Raw: the verify routes are registered in a loop over the sections, so AppType has no types for them.
-const verifyLlm = (token: string, json: { provider: string; api_key: string; base_url?: string }) =>
-  call("/users/me/config/verify_llm", { method: "POST", json, token });
 const storeLlmKey = (token: string, provider: string, api_key: string) =>
-  client({ token }).users.me.config.$put({ header: {}, json: { llm: { provider, api_key } } });
-const models = (token: string, provider_name: string) =>
-  client({ token }).users.me.config.models.$get({ query: { provider_name, section: "llm" } });
+  putConfig(token, { llm: { provider, api_key } });
+const verifyLlm = (token: string, json: { provider: string; api_key: string; base_url?: string }) =>
+  verifyKey(token, "llm", json);
+const models = (token: string, provider_name: string) => listModels(token, "llm", provider_name);
 
 describe("custom base URLs (SSRF guard)", () => {
   it.each([

@@ -1,23 +1,16 @@
 import type { InferRequestType } from "hono/client";
 import { describe, expect, it } from "vitest";
-import { type api, bodyAt, call, client, createSignedInUserInGroup, loginAdmin } from "../helpers";
+import { type api, bodyAt, createSignedInUserInGroup, loginAdmin } from "../helpers";
 import { fakeProvider, json } from "./fake-provider";
+import { getConfig as getFullConfig, listModels, putConfig as put, verifyKey } from "./requests";
+
+const getConfig = async (token: string) => (await getFullConfig(token)).body.effective;
 
 /**
  * The group policy applies when preferences are read and used, not only when they are written:
  * a value chosen before the policy tightened is reported as blocked, the next allowed layer
  * applies, and no outbound call uses it.
  */
-const put = (token: string, json: InferRequestType<typeof api.users.me.config.$put>["json"]) =>
-  client({ token }).users.me.config.$put({ header: {}, json });
-// Raw: the verify routes are registered in a loop over the sections, so AppType has no types for them.
-const verifyKey = (token: string, section: "llm" | "tts", json: Record<string, string>) =>
-  call(`/users/me/config/verify_${section}`, { method: "POST", json, token });
-const listModels = (token: string, section: "llm" | "tts", provider_name: string) =>
-  client({ token }).users.me.config.models.$get({ query: { section, provider_name } });
-const getConfig = async (token: string) =>
-  (await bodyAt(await client({ token }).users.me.config.$get(), 200)).effective;
-
 type Policy = InferRequestType<(typeof api.users.admin.groups)[":gid"]["$put"]>["json"]["policy"];
 
 async function tightenPolicy(groupId: string, policy: Policy) {

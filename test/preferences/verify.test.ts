@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, createSignedInUser } from "../helpers";
+import { createSignedInUser } from "../helpers";
 import { fakeProvider, json } from "./fake-provider";
+import { verifyKey as verify } from "./requests";
 
 type Case = [section: "llm" | "tts" | "stt", provider: string, url: string, header: string, value: string];
 const KEY = "sk-test-0123456789abcd";
@@ -31,14 +32,6 @@ const cases: Case[] = [
   ["stt", "groq", "https://api.groq.com/openai/v1/models", "authorization", `Bearer ${KEY}`],
   ["stt", "elevenlabs", "https://api.elevenlabs.io/v1/user", "xi-api-key", KEY],
 ];
-
-type Section = Case[0];
-// Raw: the verify routes are registered in a loop over the sections, so AppType has no types for them.
-const verify = (
-  token: string,
-  section: Section,
-  json: { provider: string; api_key?: string; model?: string },
-) => call(`/users/me/config/verify_${section}`, { method: "POST", json, token });
 
 describe("POST /users/me/config/verify_*", () => {
   it.each(cases)(

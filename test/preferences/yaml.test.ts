@@ -2,13 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { bodyAt, call, createSignedInUser, createSignedInUserInGroup, loginAdmin } from "../helpers";
 import { auditDetails, maxPreferencesVersion, preferencesRowCount } from "../seed";
-
-/** Raw: the import route reads its multipart body itself, so the typed client has no form for it. */
-const upload = (token: string, yaml: string, query = "", type = "application/yaml") => {
-  const form = new FormData();
-  form.append("file", new File([yaml], "prefs.yaml", { type }));
-  return call(`/users/me/config/import${query}`, { method: "POST", body: form, token });
-};
+import { uploadYaml as upload } from "./requests";
 
 const ImportResult = z.object({
   dry_run: z.boolean(),
