@@ -4,18 +4,14 @@ import { fakeProvider, json } from "./fake-provider";
 import { getConfig, listModels, putConfig as put, uploadYaml as upload, verifyKey } from "./requests";
 
 /** A stored provider key follows its destination, and every write path forgets stale model lists. */
+const storeKeyForGoodHost = (token: string, api_key: string) =>
+  put(token, { llm: { provider: "openai_compatible", base_url: "https://good.example.com/v1", api_key } });
 const llmKey = async (token: string) => (await getConfig(token)).body.effective.llm.api_key.set;
 
 describe("a stored key is bound to the provider and base URL it was saved for", () => {
   it("drops the key when only base_url changes, so it is never sent to the new host", async () => {
     const user = await createSignedInUser();
-    await put(user.token, {
-      llm: {
-        provider: "openai_compatible",
-        base_url: "https://good.example.com/v1",
-        api_key: "sk-bound-1234",
-      },
-    });
+    await storeKeyForGoodHost(user.token, "sk-bound-1234");
     expect(await llmKey(user.token)).toBe(true);
     const moved = await put(user.token, {
       llm: { provider: "openai_compatible", base_url: "https://evil.example.net/v1" },
@@ -32,13 +28,7 @@ describe("a stored key is bound to the provider and base URL it was saved for", 
 
   it("drops the key when a YAML import moves the base URL", async () => {
     const user = await createSignedInUser();
-    await put(user.token, {
-      llm: {
-        provider: "openai_compatible",
-        base_url: "https://good.example.com/v1",
-        api_key: "sk-bound-5678",
-      },
-    });
+    await storeKeyForGoodHost(user.token, "sk-bound-5678");
     const res = await upload(
       user.token,
       "version: 1\npreferences:\n  llm:\n    provider: openai_compatible\n    base_url: https://evil.example.net/v1\n",
