@@ -2,6 +2,7 @@
 // Order, lowest first: core → db, platform → storage → domain → http → routes → app.
 // A module may import its own layer or lower ones; a route folder may not import another
 // route folder; the layers below http do not import hono (HTTP stays in http/ and routes/).
+// No two modules export the same name: one name, one thing, wherever it is imported.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -27,12 +28,20 @@ function* sourceFiles(dir) {
 }
 
 const IMPORT = /^\s*(?:import|export)\b[^'"]*?from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']/gm;
+const EXPORTED = /^export\s+(?:async\s+)?(?:function\*?|const|let|class)\s+([A-Za-z0-9_$]+)/gm;
 const problems = [];
+const exportedBy = new Map();
 for (const file of sourceFiles(src)) {
   const layer = layerOf(file);
   if (!(layer in RANK))
     problems.push(`${path.relative(src, file)}: folder '${layer}' is not in the layer map`);
   const text = readFileSync(file, "utf8");
+  for (const [, name] of text.matchAll(EXPORTED)) {
+    const other = exportedBy.get(name);
+    if (other)
+      problems.push(`${path.relative(src, file)} exports '${name}', as does ${other}: one name, one thing`);
+    else exportedBy.set(name, path.relative(src, file));
+  }
   for (const match of text.matchAll(IMPORT)) {
     const spec = match[1] ?? match[2];
     const where = `${path.relative(src, file)} imports ${spec}`;

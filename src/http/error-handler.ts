@@ -6,15 +6,15 @@ import type { AppEnv } from "./app-env";
 /** Maps every thrown error to the error model, in one place. Never leaks a stack trace. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ValidationError) return c.json({ detail: err.issues }, 422);
-  if (err instanceof AppError) return errorResponse(c, err);
-  if (err instanceof HTTPException) return errorResponse(c, fromHttpException(err));
+  if (err instanceof AppError) return sendError(c, err);
+  if (err instanceof HTTPException) return sendError(c, fromHttpException(err));
   // Unexpected: log for the operator (with the request id), answer generically.
   console.error(`[${c.get("requestId") ?? "-"}] unhandled error: ${err.name}: ${err.message}`);
-  return errorResponse(c, new AppError("internal_error", "Internal server error"));
+  return sendError(c, new AppError("internal_error", "Internal server error"));
 }
 
 /** The `{"detail","code"}` answer with the catalog's status and the error's headers. */
-export function errorResponse(c: Context<AppEnv>, err: AppError): Response {
+export function sendError(c: Context<AppEnv>, err: AppError): Response {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
   return c.json({ detail: err.detail, code: err.code }, err.status);
 }

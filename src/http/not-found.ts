@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { AppError } from "../core/errors";
 import type { AppEnv, AppOpenAPI } from "./app-env";
-import { errorResponse } from "./error-handler";
+import { sendError } from "./error-handler";
 
 /**
  * Unknown paths get 404; a known path with an unsupported method gets 405 with `Allow`, which
@@ -23,11 +23,8 @@ export function createNotFoundHandler(app: AppOpenAPI) {
     const allowed = [...new Set(patterns.filter((p) => p.regex.test(c.req.path)).map((p) => p.method))];
     if (allowed.length > 0) {
       c.header("Allow", allowed.join(", "));
-      return errorResponse(
-        c,
-        new AppError("method_not_allowed", `Method ${c.req.method} is not allowed here`),
-      );
+      return sendError(c, new AppError("method_not_allowed", `Method ${c.req.method} is not allowed here`));
     }
-    return errorResponse(c, new AppError("not_found", `No route for ${c.req.method} ${c.req.path}`));
+    return sendError(c, new AppError("not_found", `No route for ${c.req.method} ${c.req.path}`));
   };
 }

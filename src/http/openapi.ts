@@ -23,7 +23,9 @@ export function registerOpenApi(app: AppOpenAPI): void {
       version: "1.0.0",
       description:
         "Users & identity at the edge: OIDC and local sign-in, sessions, profiles, provider preferences and " +
-        'administration. Errors are `{"detail","code"}`; validation failures are 422 `{"detail":[{"loc","msg","type"}]}`.',
+        'administration. Errors are `{"detail","code"}`; validation failures are 422 `{"detail":[{"loc","msg","type"}]}`. ' +
+        "Every operation lists the statuses it can answer. Across the API, an unknown path answers 404 `not_found`, " +
+        "and a known path called with a method it does not support answers 405 `method_not_allowed` with `Allow`.",
     },
     servers: [{ url: "/" }],
   });

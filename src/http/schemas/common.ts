@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { ERROR_CODES, type ErrorStatus } from "../../core/errors";
 import { PASSWORD_INPUT_MAX_LENGTH } from "../../domain/passwords/new-password";
+import { JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT } from "../body-limits";
 
 export const ErrorSchema = z
   .object({
@@ -30,26 +32,103 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true as const,
 });
 
-export const errorResponse = (description: string) => jsonContent(ErrorSchema, description);
-export const validationResponse = jsonContent(ValidationErrorSchema, "The request did not validate");
-
-/** Responses every authenticated route can give. */
-export const authErrorResponses = {
-  401: errorResponse("Not signed in, or the session ended"),
-  422: validationResponse,
-} as const;
-
-export const OkSchema = z.object({ ok: z.literal(true) }).openapi("Ok");
+/** A documented error answer: the shared schema (or, for some 422s, either shape) and its meaning. */
+export interface ErrorResponse {
+  content: { "application/json": { schema: z.ZodType } };
+  description: string;
+}
 
 /** Security requirement: a session cookie or the same token as a Bearer header. */
 export const sessionSecurity: Record<string, string[]>[] = [{ cookieSession: [] }, { bearerToken: [] }];
+/** Security requirement of a public route: none (stated, so the document says so explicitly). */
+export const noSecurity: Record<string, string[]>[] = [];
 
-/** Responses every administrator-only route can give. */
-export const adminErrorResponses = {
-  401: errorResponse("Not signed in"),
-  403: errorResponse("Administrator role required"),
-  422: validationResponse,
-} as const;
+/** What a route does that decides which errors it can answer; see `errorResponses`. */
+export interface RouteTraits {
+  /** "user": `requireUser`; "admin": `requireAdmin`; "public": no session needed. */
+  auth: "public" | "user" | "admin";
+  /** A `requireUser` route left open while a password change is pending (http/authenticate.ts). */
+  beforePasswordChange?: boolean;
+  /** The request body the route reads, if any. */
+  body?: "json" | "multipart";
+  /** The route validates query, path or header parameters. */
+  params?: boolean;
+  /** Statuses the route's own logic answers, each with what it means here. */
+  errors?: Partial<Record<ErrorStatus, string>>;
+}
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+const kib = (bytes: number) => `${bytes / 1024} KiB`;
+
+/** The standard errors implied by the traits (the middleware and validators every route shares). */
+function standardErrors(traits: RouteTraits): Partial<Record<ErrorStatus, string>> {
+  const standard: Partial<Record<ErrorStatus, string>> = {};
+  if (traits.body === "json") {
+    standard[400] = "The body is not valid JSON (`invalid_json`)";
+    standard[413] = `The body is larger than ${kib(JSON_BODY_LIMIT)} (\`payload_too_large\`)`;
+    standard[415] = "The body is not `application/json` (`unsupported_media_type`)";
+  } else if (traits.body === "multipart") {
+    standard[400] = "The multipart body could not be read (`invalid_multipart`, `missing_file`)";
+    standard[413] = `The upload is larger than ${kib(UPLOAD_BODY_LIMIT)} (\`payload_too_large\`)`;
+    standard[415] = "The body is not `multipart/form-data` (`unsupported_media_type`)";
+  }
+  if (traits.auth !== "public") standard[401] = "Not signed in, or the session ended (`unauthorized`)";
+  if (traits.auth === "admin") {
+    standard[403] =
+      "Administrator role required (`forbidden`), or a password change is pending (`password_change_required`)";
+  } else if (traits.auth === "user" && !traits.beforePasswordChange) {
+    standard[403] = "A password change is pending (`password_change_required`)";
+  }
+  if (traits.body || traits.params) standard[422] = "The request did not validate";
+  standard[500] = "A bug (`internal_error`); the request id is in the log";
+  return standard;
+}
+
+/**
+ * Every error response a route can give, with the shared schemas: the standard ones its traits
+ * imply (body parsing and limits, authentication, validation, internal errors) and the route's
+ * own. Spread into `responses` of every route, so a new route cannot forget the standard ones;
+ * test/contract/openapi-contract.test.ts checks the published document against the traits.
+ * A 422 in `errors` is one the route answers with a code (e.g. `base_url_refused`): that 422 may
+ * have either error shape. (Checks in handlers that answer in the validation shape need no entry.)
+ */
+export function errorResponses(traits: RouteTraits): Partial<Record<ErrorStatus, ErrorResponse>> {
+  const standard = standardErrors(traits);
+  const own = traits.errors ?? {};
+  const responses: Partial<Record<ErrorStatus, ErrorResponse>> = {};
+  for (const status of ERROR_STATUSES) {
+    const mine = own[status];
+    const theirs = standard[status];
+    const description = theirs && mine ? `${theirs}; or ${lowerFirst(mine)}` : (theirs ?? mine);
+    if (!description) continue;
+    if (status !== 422) responses[status] = jsonContent(ErrorSchema, description);
+    else if (own[422] === undefined) responses[status] = jsonContent(ValidationErrorSchema, description);
+    else responses[status] = jsonContent(z.union([ValidationErrorSchema, ErrorSchema]), description);
+  }
+  return responses;
+}
+
+/** Every status an error answer can have, ascending (from the catalog). */
+const ERROR_STATUSES: ErrorStatus[] = [...new Set(Object.values(ERROR_CODES).map((e) => e.status))].sort(
+  (a, b) => a - b,
+);
+
+export const OkSchema = z.object({ ok: z.literal(true) }).openapi("Ok");
+
+/** The spellings of a boolean query parameter clients of the original API send, in any case. */
+const BOOLEAN_SPELLINGS = /^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)$/;
+
+/**
+ * A boolean query parameter: `true`/`false`/`1`/`0`, case-insensitive; absent means `fallback`.
+ * Anything else is a 422. The published pattern is flag-free ECMA-262 (no `i` needed).
+ */
+export const booleanQuery = (fallback = false) =>
+  z
+    .string()
+    .regex(BOOLEAN_SPELLINGS, "Expected true, false, 1 or 0")
+    .default(fallback ? "true" : "false")
+    .transform((value) => value === "1" || value.toLowerCase() === "true")
+    .openapi({ example: "true" });
 
 export const PaginationSchema = z
   .object({
@@ -75,14 +154,3 @@ export const paginationOf = (page: number, perPage: number, total: number) => ({
 
 /** Every password field on the wire: one cap; the password policy decides the rest (422). */
 export const passwordInput = z.string().min(1).max(PASSWORD_INPUT_MAX_LENGTH);
-
-/**
- * A boolean query parameter as clients of the original API spell it: true/false/1/0, any case.
- * Anything else is a 422 that names the accepted spellings.
- */
-export const booleanQuery = z
-  .string()
-  // Spelled without the `i` flag so the published pattern is valid JSON Schema (no regex flags).
-  .regex(/^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)$/, "Expected true, false, 1 or 0")
-  .transform((value) => value === "1" || value.toLowerCase() === "true")
-  .openapi({ description: "true/false/1/0, case-insensitive" });

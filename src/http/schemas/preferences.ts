@@ -87,3 +87,14 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   const match = /^"v(\d{1,12})"$/.exec(header.trim());
   return match ? Number(match[1]) : -1;
 }
+
+/** What the preference routes' own errors mean, shared by their OpenAPI declarations. */
+export const preferenceErrors = {
+  unreadable:
+    "Stored preferences or group policy unreadable (`preferences_unreadable`, `policy_unreadable`), or " +
+    "SYSTEM_DEFAULTS malformed (`misconfigured`)",
+  keysUnavailable: "ENCRYPTION_KEY missing or malformed (`encryption_not_configured`)",
+  unknownProvider: "Unknown provider in this section (`unknown_provider`)",
+  notAllowed: "The group policy does not allow this provider, model or setting (`policy_forbidden`)",
+  baseUrlRefused: "The provider base URL is refused by the outbound guard (`base_url_refused`)",
+} as const;

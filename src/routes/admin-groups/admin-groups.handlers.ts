@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import { AppError, notFound } from "../../core/errors";
-import { type GroupRow, UNGROUPED_GROUP_ID } from "../../db/schema";
-import { parseStoredPolicy } from "../../domain/preferences/group-policy";
+import { UNGROUPED_GROUP_ID } from "../../db/schema";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
 import { auditEntry } from "../../http/request-context";
 import { auditStatement } from "../../storage/audit";
@@ -13,16 +12,7 @@ import {
   listGroupsWithMemberCounts,
 } from "../../storage/groups";
 import type { createGroup, deleteGroup, listGroups, updateGroup } from "./admin-groups.routes";
-
-const toWire = (group: GroupRow, memberCount: number) => ({
-  id: group.id,
-  name: group.name,
-  description: group.description,
-  policy: parseStoredPolicy(group.policy),
-  member_count: memberCount,
-  created_at: group.createdAt,
-  updated_at: group.updatedAt,
-});
+import { toGroupWire } from "./admin-groups.schemas";
 
 const audit = (c: Context<AppEnv>, action: string, groupId: string, details: Record<string, unknown>) =>
   auditStatement(c.var.db, auditEntry(c, action, { targetType: "group", targetId: groupId }, details));
@@ -31,7 +21,7 @@ const nameTaken = (name: string) => new AppError("group_name_taken", `A group na
 
 export const listGroupsHandler: AppRouteHandler<typeof listGroups> = async (c) => {
   const rows = await listGroupsWithMemberCounts(c.var.db);
-  return c.json({ data: rows.map((r) => toWire(r.group, r.memberCount)) }, 200);
+  return c.json({ data: rows.map((r) => toGroupWire(r.group, r.memberCount)) }, 200);
 };
 
 export const createGroupHandler: AppRouteHandler<typeof createGroup> = async (c) => {
@@ -54,7 +44,7 @@ export const createGroupHandler: AppRouteHandler<typeof createGroup> = async (c)
   }
   const group = await findGroup(db, id);
   if (!group) throw notFound("Group");
-  return c.json(toWire(group, 0), 201);
+  return c.json(toGroupWire(group, 0), 201);
 };
 
 export const updateGroupHandler: AppRouteHandler<typeof updateGroup> = async (c) => {
@@ -82,7 +72,7 @@ export const updateGroupHandler: AppRouteHandler<typeof updateGroup> = async (c)
   }
   const [group, members] = await Promise.all([findGroup(db, gid), countMembers(db, gid)]);
   if (!group) throw notFound("Group");
-  return c.json(toWire(group, members), 200);
+  return c.json(toGroupWire(group, members), 200);
 };
 
 export const deleteGroupHandler: AppRouteHandler<typeof deleteGroup> = async (c) => {

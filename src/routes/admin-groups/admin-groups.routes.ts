@@ -1,79 +1,46 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { GroupPolicySchema } from "../../domain/preferences/group-policy";
+import { createRoute } from "@hono/zod-openapi";
 import { requireAdmin } from "../../http/authenticate";
+import { errorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
 import {
-  adminErrorResponses,
-  errorResponse,
-  jsonBody,
-  jsonContent,
-  sessionSecurity,
-} from "../../http/schemas/common";
-
-export const GroupSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    description: z.string(),
-    policy: GroupPolicySchema,
-    member_count: z.number().int(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("Group");
-
-const nameField = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, "Letters, digits, spaces and . _ -");
-
-export const CreateGroupSchema = z
-  .strictObject({
-    name: nameField,
-    description: z.string().max(500).default(""),
-    policy: GroupPolicySchema.default({}),
-  })
-  .openapi("CreateGroup");
-
-export const UpdateGroupSchema = z
-  .strictObject({
-    name: nameField.optional(),
-    description: z.string().max(500).optional(),
-    policy: GroupPolicySchema.optional(),
-  })
-  .openapi("UpdateGroup");
-
-export const GroupIdParams = z.object({
-  gid: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "gid", in: "path" } }),
-});
+  CreateGroupSchema,
+  GroupDeletedSchema,
+  GroupIdParams,
+  GroupListSchema,
+  GroupSchema,
+  UpdateGroupSchema,
+} from "./admin-groups.schemas";
 
 const common = { tags: ["Administration: groups"], security: sessionSecurity, middleware: requireAdmin };
-const errors = adminErrorResponses;
+const unreadable = "A stored group policy is unreadable (`policy_unreadable`)";
 
 export const listGroups = createRoute({
   ...common,
+  operationId: "listGroups",
   method: "get",
   path: "/users/admin/groups",
   summary: "List groups with member counts",
-  responses: { 200: jsonContent(z.object({ data: z.array(GroupSchema) }), "Groups"), ...errors },
+  responses: {
+    200: jsonContent(GroupListSchema, "Groups"),
+    ...errorResponses({ auth: "admin", errors: { 503: unreadable } }),
+  },
 });
 
 export const createGroup = createRoute({
   ...common,
+  operationId: "createGroup",
   method: "post",
   path: "/users/admin/groups",
   summary: "Create a group",
   request: { body: jsonBody(CreateGroupSchema) },
-  responses: { 201: jsonContent(GroupSchema, "Created"), ...errors, 409: errorResponse("Name taken") },
+  responses: {
+    201: jsonContent(GroupSchema, "Created"),
+    ...errorResponses({ auth: "admin", body: "json", errors: { 409: "Name taken (`group_name_taken`)" } }),
+  },
 });
 
 export const updateGroup = createRoute({
   ...common,
+  operationId: "updateGroup",
   method: "put",
   path: "/users/admin/groups/{gid}",
   summary: "Update a group",
@@ -81,23 +48,33 @@ export const updateGroup = createRoute({
   request: { params: GroupIdParams, body: jsonBody(UpdateGroupSchema) },
   responses: {
     200: jsonContent(GroupSchema, "Updated"),
-    ...errors,
-    404: errorResponse("No such group"),
-    409: errorResponse("Name taken, or the reserved group"),
+    ...errorResponses({
+      auth: "admin",
+      body: "json",
+      params: true,
+      errors: {
+        404: "No such group (`not_found`)",
+        409: "Name taken (`group_name_taken`), or the reserved group (`reserved_group`)",
+        503: unreadable,
+      },
+    }),
   },
 });
 
 export const deleteGroup = createRoute({
   ...common,
+  operationId: "deleteGroup",
   method: "delete",
   path: "/users/admin/groups/{gid}",
   summary: "Delete a group",
   description: "Members move to `ungrouped` in the same batch. `ungrouped` cannot be deleted.",
   request: { params: GroupIdParams },
   responses: {
-    200: jsonContent(z.object({ deleted: z.literal(true), members_moved: z.number().int() }), "Deleted"),
-    ...errors,
-    404: errorResponse("No such group"),
-    409: errorResponse("The reserved group"),
+    200: jsonContent(GroupDeletedSchema, "Deleted"),
+    ...errorResponses({
+      auth: "admin",
+      params: true,
+      errors: { 404: "No such group (`not_found`)", 409: "The reserved group (`reserved_group`)" },
+    }),
   },
 });

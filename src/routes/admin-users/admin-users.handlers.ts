@@ -20,6 +20,7 @@ import {
   userWithGroupQuery,
 } from "../../storage/users";
 import type * as routes from "./admin-users.routes";
+import { toUserSessionWire } from "./admin-users.schemas";
 
 type Ctx = Context<AppEnv>;
 
@@ -44,7 +45,7 @@ async function requireGroup(c: Ctx, groupId: string) {
   if (!(await findGroup(c.var.db, groupId))) throw notFound("Group");
 }
 
-export const listUsersHandler: AppRouteHandler<typeof routes.listUsers> = async (c) => {
+export const listUsersHandler: AppRouteHandler<typeof routes.listUsersRoute> = async (c) => {
   const q = c.req.valid("query");
   const { users, total } = await listUsers(c.var.db, {
     page: q.page,
@@ -209,18 +210,7 @@ export const listSessionsHandler: AppRouteHandler<typeof routes.listSessions> = 
   const user = await findUserWithGroupById(c.var.db, c.req.valid("param").uid);
   if (!user) throw notFound("User");
   const sessions = await listUserSessions(c.var.kv, user.id);
-  return c.json(
-    {
-      data: sessions.map((s) => ({
-        id: s.id,
-        created_at: s.createdAt,
-        expires_at: s.expiresAt,
-        method: s.method,
-        ip: s.ip,
-      })),
-    },
-    200,
-  );
+  return c.json({ data: sessions.map(toUserSessionWire) }, 200);
 };
 
 export const endSessionsHandler: AppRouteHandler<typeof routes.endSessions> = async (c) => {

@@ -3,7 +3,7 @@ import * as h from "./admin-users.handlers";
 import * as r from "./admin-users.routes";
 
 export const adminUsersRouter = createRouter()
-  .openapi(r.listUsers, h.listUsersHandler)
+  .openapi(r.listUsersRoute, h.listUsersHandler)
   .openapi(r.createUser, h.createUserHandler)
   .openapi(r.getUser, h.getUserHandler)
   .openapi(r.patchUser, h.patchUserHandler)

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireAdmin } from "../../http/authenticate";
 import {
-  adminErrorResponses,
-  errorResponse,
+  errorResponses,
   jsonBody,
   jsonContent,
+  type RouteTraits,
   sessionSecurity,
 } from "../../http/schemas/common";
 import { ProfileUpdateSchema } from "../../http/schemas/profile-fields";
@@ -28,126 +28,158 @@ const common = {
   security: sessionSecurity,
   middleware: requireAdmin,
 };
-const errors = adminErrorResponses;
-const withUser = { ...errors, 404: errorResponse("No such user") };
+const noUser = "No such user (`not_found`)";
+const lastAdmin = "It would leave no active administrator (`last_admin`)";
+/** The errors of a route on one user (`{uid}`): admin-only, validated, 404 for an unknown user. */
+const userErrors = (traits: Omit<RouteTraits, "auth" | "params"> = {}) =>
+  errorResponses({ auth: "admin", params: true, ...traits, errors: { 404: noUser, ...traits.errors } });
 const userResponse = (description: string) => ({ 200: jsonContent(AdminUserSchema, description) });
 
-export const listUsers = createRoute({
+export const listUsersRoute = createRoute({
   ...common,
+  operationId: "listUsers",
   method: "get",
   path: base,
   summary: "List users",
   description:
     "Search (username, e-mail, display name; case-insensitive substring), filter, sort and paginate.",
   request: { query: ListUsersQuery },
-  responses: { 200: jsonContent(UserListSchema, "A page of users"), ...errors },
+  responses: {
+    200: jsonContent(UserListSchema, "A page of users"),
+    ...errorResponses({ auth: "admin", params: true }),
+  },
 });
 
 export const createUser = createRoute({
   ...common,
+  operationId: "createUser",
   method: "post",
   path: base,
   summary: "Create a local user",
   request: { body: jsonBody(CreateUserSchema) },
   responses: {
     201: jsonContent(AdminUserSchema, "Created"),
-    ...errors,
-    404: errorResponse("No such group"),
-    409: errorResponse("Username taken (including by a deleted user)"),
+    ...errorResponses({
+      auth: "admin",
+      body: "json",
+      errors: {
+        404: "No such group (`not_found`)",
+        409: "Username taken, including by a deleted user (`username_taken`)",
+      },
+    }),
   },
 });
 
 export const getUser = createRoute({
   ...common,
+  operationId: "getUser",
   method: "get",
   path: `${base}/{uid}`,
   summary: "Get a user",
   request: { params: UserIdParams },
-  responses: { ...userResponse("The user"), ...withUser },
+  responses: { ...userResponse("The user"), ...userErrors() },
 });
 
 export const patchUser = createRoute({
   ...common,
+  operationId: "updateUser",
   method: "patch",
   path: `${base}/{uid}`,
   summary: "Update a user's profile fields",
   request: { params: UserIdParams, body: jsonBody(ProfileUpdateSchema) },
-  responses: { ...userResponse("The updated user"), ...withUser },
+  responses: { ...userResponse("The updated user"), ...userErrors({ body: "json" }) },
 });
 
 export const setRole = createRoute({
   ...common,
+  operationId: "updateUserRole",
   method: "put",
   path: `${base}/{uid}/role`,
   summary: "Set a user's role",
   description: "Refused with 409 when it would leave no active administrator (also for self-demotion).",
   request: { params: UserIdParams, body: jsonBody(RoleUpdateSchema) },
-  responses: { ...userResponse("The updated user"), ...withUser, 409: errorResponse("Last administrator") },
+  responses: {
+    ...userResponse("The updated user"),
+    ...userErrors({ body: "json", errors: { 409: lastAdmin } }),
+  },
 });
 
 export const setGroup = createRoute({
   ...common,
+  operationId: "updateUserGroup",
   method: "put",
   path: `${base}/{uid}/group`,
   summary: "Move a user to a group",
   request: { params: UserIdParams, body: jsonBody(GroupAssignmentSchema) },
-  responses: { ...userResponse("The updated user"), ...withUser },
+  responses: {
+    ...userResponse("The updated user"),
+    ...userErrors({ body: "json", errors: { 404: "No such user or group (`not_found`)" } }),
+  },
 });
 
 export const setStatus = createRoute({
   ...common,
+  operationId: "updateUserStatus",
   method: "put",
   path: `${base}/{uid}/status`,
   summary: "Set a user's status",
   description:
     "DISABLED and LOCKED end the user's sessions at once. The last active administrator cannot be disabled.",
   request: { params: UserIdParams, body: jsonBody(StatusUpdateSchema) },
-  responses: { ...userResponse("The updated user"), ...withUser, 409: errorResponse("Last administrator") },
+  responses: {
+    ...userResponse("The updated user"),
+    ...userErrors({ body: "json", errors: { 409: lastAdmin } }),
+  },
 });
 
 export const unlockUser = createRoute({
   ...common,
+  operationId: "unlockUser",
   method: "post",
   path: `${base}/{uid}/unlock`,
   summary: "Clear failed sign-in attempts and any temporary lock",
   request: { params: UserIdParams },
-  responses: { ...userResponse("The updated user"), ...withUser },
+  responses: { ...userResponse("The updated user"), ...userErrors() },
 });
 
 export const resetPassword = createRoute({
   ...common,
+  operationId: "resetUserPassword",
   method: "post",
   path: `${base}/{uid}/reset-password`,
   summary: "Set a new password for a user",
   description: "The password must pass the policy; the user's sessions end.",
   request: { params: UserIdParams, body: jsonBody(PasswordResetSchema) },
-  responses: { ...userResponse("The updated user"), ...withUser },
+  responses: { ...userResponse("The updated user"), ...userErrors({ body: "json" }) },
 });
 
 export const deleteUser = createRoute({
   ...common,
+  operationId: "deleteUser",
   method: "delete",
   path: `${base}/{uid}`,
   summary: "Soft-delete a user",
   description: "The user cannot sign in, is hidden from lists, and the username stays reserved.",
   request: { params: UserIdParams },
-  responses: { ...userResponse("The deleted user"), ...withUser, 409: errorResponse("Last administrator") },
+  responses: { ...userResponse("The deleted user"), ...userErrors({ errors: { 409: lastAdmin } }) },
 });
 
 export const listSessions = createRoute({
   ...common,
+  operationId: "listUserSessions",
   method: "get",
   path: `${base}/{uid}/sessions`,
   summary: "List a user's sessions",
   request: { params: UserIdParams },
-  responses: { 200: jsonContent(SessionListSchema, "Sessions"), ...withUser },
+  responses: { 200: jsonContent(SessionListSchema, "Sessions"), ...userErrors() },
 });
 
 export const endSessions = createRoute({
   ...common,
+  operationId: "endUserSessions",
   method: "delete",
   path: `${base}/{uid}/sessions`,
   summary: "End all of a user's sessions",
   request: { params: UserIdParams },
-  responses: { 200: jsonContent(EndedSessionsSchema, "Sessions ended"), ...withUser },
+  responses: { 200: jsonContent(EndedSessionsSchema, "Sessions ended"), ...userErrors() },
 });

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { IDENTITY_SOURCES, USER_ROLES, USER_STATUSES } from "../../db/schema";
-import { PaginationSchema, pageQuery, passwordInput } from "../../http/schemas/common";
+import { booleanQuery, PaginationSchema, pageQuery, passwordInput } from "../../http/schemas/common";
 import { displayNameField, emailField } from "../../http/schemas/profile-fields";
 import { AdminUserSchema } from "../../http/schemas/user";
+import type { SessionSummary } from "../../storage/sessions";
 
 export const UserIdParams = z.object({
   uid: z
@@ -11,11 +12,6 @@ export const UserIdParams = z.object({
     .max(64)
     .openapi({ param: { name: "uid", in: "path" } }),
 });
-
-const booleanQuery = z
-  .enum(["true", "false"])
-  .default("false")
-  .transform((v) => v === "true");
 
 export const ListUsersQuery = z.object({
   ...pageQuery(20),
@@ -26,7 +22,7 @@ export const ListUsersQuery = z.object({
   identity_source: z.enum(IDENTITY_SOURCES).optional(),
   sort_by: z.enum(["created_at", "username", "last_login_at"]).default("created_at"),
   sort_order: z.enum(["asc", "desc"]).default("desc"),
-  include_deleted: booleanQuery,
+  include_deleted: booleanQuery(),
 });
 
 export const UserListSchema = z
@@ -61,18 +57,24 @@ export const PasswordResetSchema = z
   })
   .openapi("PasswordReset");
 
-export const SessionListSchema = z
-  .object({
-    data: z.array(
-      z.object({
-        id: z.string(),
-        created_at: z.string().nullable(),
-        expires_at: z.string().nullable(),
-        method: z.string().nullable(),
-        ip: z.string().nullable(),
-      }),
-    ),
-  })
-  .openapi("SessionList");
+const UserSessionSchema = z.object({
+  id: z.string(),
+  created_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  method: z.string().nullable(),
+  ip: z.string().nullable(),
+});
+
+export const SessionListSchema = z.object({ data: z.array(UserSessionSchema) }).openapi("SessionList");
+
+export function toUserSessionWire(session: SessionSummary): z.infer<typeof UserSessionSchema> {
+  return {
+    id: session.id,
+    created_at: session.createdAt,
+    expires_at: session.expiresAt,
+    method: session.method,
+    ip: session.ip,
+  };
+}
 
 export const EndedSessionsSchema = z.object({ ended: z.number().int() }).openapi("EndedSessions");

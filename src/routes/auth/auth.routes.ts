@@ -1,27 +1,20 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { requireUser } from "../../http/authenticate";
 import {
-  authErrorResponses,
-  errorResponse,
+  errorResponses,
   jsonBody,
   jsonContent,
+  noSecurity,
   OkSchema,
-  passwordInput,
   sessionSecurity,
-  validationResponse,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
+import { LocalLoginRequestSchema, PasswordUpdateRequestSchema } from "./auth.schemas";
 
 const tags = ["Sign-in"];
 
-export const LocalLoginRequestSchema = z
-  .strictObject({
-    username: z.string().trim().min(1).max(150),
-    password: passwordInput,
-  })
-  .openapi("LocalLoginRequest");
-
 export const loginLocal = createRoute({
+  operationId: "loginLocal",
   method: "post",
   path: "/users/login/local",
   tags,
@@ -29,17 +22,25 @@ export const loginLocal = createRoute({
   description:
     "Signs in with a local username and password. Sets the session cookie and returns the same token for " +
     "clients that use `Authorization: Bearer`. Consecutive failures lock the account for a growing interval.",
+  security: noSecurity,
   request: { body: jsonBody(LocalLoginRequestSchema) },
   responses: {
     200: jsonContent(SessionResponseSchema, "Signed in"),
-    401: errorResponse("Invalid username or password"),
-    403: errorResponse("The account is disabled"),
-    422: validationResponse,
-    429: errorResponse("Too many attempts (account locked or client throttled); see Retry-After"),
+    ...errorResponses({
+      auth: "public",
+      body: "json",
+      errors: {
+        401: "Invalid username or password (`invalid_credentials`)",
+        403: "The account is disabled (`account_disabled`)",
+        429: "Too many attempts: account locked (`account_locked`) or client throttled (`rate_limited`); see Retry-After",
+        503: "A deployment setting is malformed (`misconfigured`)",
+      },
+    }),
   },
 });
 
 export const logout = createRoute({
+  operationId: "logout",
   method: "post",
   path: "/users/logout",
   tags,
@@ -47,17 +48,14 @@ export const logout = createRoute({
   description: "Ends the current session and clears the session cookie.",
   security: sessionSecurity,
   middleware: requireUser,
-  responses: { 200: jsonContent(OkSchema, "Signed out"), ...authErrorResponses },
+  responses: {
+    200: jsonContent(OkSchema, "Signed out"),
+    ...errorResponses({ auth: "user", beforePasswordChange: true }),
+  },
 });
 
-export const PasswordUpdateRequestSchema = z
-  .strictObject({
-    current_password: passwordInput,
-    new_password: passwordInput,
-  })
-  .openapi("PasswordUpdateRequest");
-
 export const updatePassword = createRoute({
+  operationId: "changePassword",
   method: "put",
   path: "/users/password",
   tags,
@@ -70,8 +68,15 @@ export const updatePassword = createRoute({
   request: { body: jsonBody(PasswordUpdateRequestSchema) },
   responses: {
     200: jsonContent(OkSchema, "Password changed"),
-    400: errorResponse("The account has no local password (OIDC sign-in)"),
-    403: errorResponse("The current password is wrong"),
-    ...authErrorResponses,
+    ...errorResponses({
+      auth: "user",
+      beforePasswordChange: true,
+      body: "json",
+      errors: {
+        400: "The account has no local password, it signs in through OIDC (`no_local_password`)",
+        403: "The current password is wrong (`wrong_password`)",
+        429: "Too many attempts (`rate_limited`); see Retry-After",
+      },
+    }),
   },
 });

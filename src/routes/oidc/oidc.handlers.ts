@@ -51,7 +51,7 @@ export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) =
       "url_not_allowed",
     );
   }
-  const linkUserId = query.link === "true" ? (await requireAuthentication(c)).user.id : null;
+  const linkUserId = query.link ? (await requireAuthentication(c)).user.id : null;
 
   const as = await discover(config);
   const request = await buildAuthorizationRequest(config, as, redirectUriOf(c, config));

@@ -1,10 +1,17 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponse, jsonBody, jsonContent, validationResponse } from "../../http/schemas/common";
+import { createRoute } from "@hono/zod-openapi";
+import { errorResponses, jsonBody, jsonContent, noSecurity } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
+import {
+  AuthorizationUrlSchema,
+  LoginCallbackQuery,
+  LoginCodeExchangeSchema,
+  StartLoginQuery,
+} from "./oidc.schemas";
 
 const tags = ["Sign-in"];
 
 export const startLogin = createRoute({
+  operationId: "startOidcLogin",
   method: "get",
   path: "/users/login",
   tags,
@@ -13,22 +20,26 @@ export const startLogin = createRoute({
     "Starts the authorization-code flow (PKCE S256, state, nonce). A browser navigation gets 302 to the provider; " +
     "`Accept: application/json` gets `{authorization_url}`. `frontend_callback_uri` must be under FRONTEND_ORIGINS. " +
     "`link=true` with a session attaches the provider identity to the signed-in account.",
-  request: {
-    query: z.object({
-      frontend_callback_uri: z.string().max(2048).optional(),
-      link: z.enum(["true", "false"]).optional(),
-    }),
-  },
+  security: noSecurity,
+  request: { query: StartLoginQuery },
   responses: {
-    200: jsonContent(z.object({ authorization_url: z.string() }), "Where to send the browser"),
+    200: jsonContent(AuthorizationUrlSchema, "Where to send the browser"),
     302: { description: "Redirect to the provider" },
-    401: errorResponse("link=true without a session"),
-    422: validationResponse,
-    503: errorResponse("OIDC is not configured, or the provider is unreachable"),
+    ...errorResponses({
+      auth: "public",
+      params: true,
+      errors: {
+        401: "link=true without a session (`unauthorized`)",
+        503:
+          "OIDC is not configured (`oidc_not_configured`), the provider is unreachable (`oidc_unavailable`), " +
+          "or a deployment setting is malformed (`misconfigured`)",
+      },
+    }),
   },
 });
 
 export const loginCallback = createRoute({
+  operationId: "handleOidcCallback",
   method: "get",
   path: "/users/login/callback",
   tags,
@@ -38,27 +49,23 @@ export const loginCallback = createRoute({
     "on success with `login_code` (for other-site frontends; the session cookie is set too), otherwise with a fixed " +
     "`error` code (access_denied, provider_error, invalid_response, account_disabled, identity_in_use). " +
     "An unknown, replayed or other-browser state gets 400 and no redirect.",
-  request: {
-    query: z.object({
-      state: z.string().max(512).optional(),
-      code: z.string().max(4096).optional(),
-      error: z.string().max(256).optional(),
-      iss: z.string().max(2048).optional(),
-    }),
-  },
+  security: noSecurity,
+  request: { query: LoginCallbackQuery },
   responses: {
     302: { description: "Back to the frontend" },
-    400: errorResponse("Invalid or replayed state"),
-    422: validationResponse,
-    503: errorResponse("OIDC is not configured"),
+    ...errorResponses({
+      auth: "public",
+      params: true,
+      errors: {
+        400: "Invalid, replayed or other-browser state (`invalid_state`)",
+        503: "OIDC is not configured (`oidc_not_configured`)",
+      },
+    }),
   },
 });
 
-export const LoginCodeExchangeSchema = z
-  .strictObject({ code: z.string().min(1).max(100) })
-  .openapi("LoginCodeExchange");
-
 export const exchangeLoginCode = createRoute({
+  operationId: "exchangeLoginCode",
   method: "post",
   path: "/users/login/exchange",
   tags,
@@ -66,10 +73,17 @@ export const exchangeLoginCode = createRoute({
   description:
     "For frontends on another site, where third-party cookies are blocked: the `login_code` from the callback " +
     "redirect (valid 60 s, single use, only from the frontend's own origin) becomes a session token.",
+  security: noSecurity,
   request: { body: jsonBody(LoginCodeExchangeSchema) },
   responses: {
     200: jsonContent(SessionResponseSchema, "Signed in"),
-    400: errorResponse("Unknown, used or expired code"),
-    422: validationResponse,
+    ...errorResponses({
+      auth: "public",
+      body: "json",
+      errors: {
+        400: "Unknown, used, expired or other-origin code (`invalid_login_code`)",
+        503: "A deployment setting is malformed (`misconfigured`)",
+      },
+    }),
   },
 });

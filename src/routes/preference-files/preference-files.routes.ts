@@ -1,12 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin, requireUser } from "../../http/authenticate";
-import {
-  authErrorResponses,
-  errorResponse,
-  jsonBody,
-  jsonContent,
-  sessionSecurity,
-} from "../../http/schemas/common";
+import { errorResponses, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { preferenceErrors as e } from "../../http/schemas/preferences";
 import { ImportQuery, ImportResultSchema } from "./preference-files.schemas";
 
 const tags = ["Preferences"];
@@ -16,19 +11,20 @@ export const exportConfig = createRoute({
   tags,
   security: sessionSecurity,
   middleware: requireAdmin,
+  operationId: "exportPreferences",
   method: "get",
   path: "/users/me/config/export",
   summary: "Export Configurations to YAML",
   description: "The caller's preferences as YAML (administrators only), secrets masked.",
   responses: {
     200: { content: { "application/yaml": { schema: z.string() } }, description: "YAML document" },
-    403: errorResponse("Administrator role required"),
-    ...authErrorResponses,
+    ...errorResponses({ auth: "admin", errors: { 503: e.unreadable } }),
   },
 });
 
 export const importConfig = createRoute({
   ...common,
+  operationId: "importPreferences",
   method: "post",
   path: "/users/me/config/import",
   summary: "Import Configurations from YAML",
@@ -38,10 +34,15 @@ export const importConfig = createRoute({
   request: { query: ImportQuery },
   responses: {
     200: jsonContent(ImportResultSchema, "Import result"),
-    400: errorResponse("Not valid YAML"),
-    403: errorResponse("Policy refusal"),
-    413: errorResponse("File too large"),
-    415: errorResponse("Not multipart/form-data"),
-    ...authErrorResponses,
+    ...errorResponses({
+      auth: "user",
+      body: "multipart",
+      params: true,
+      errors: {
+        400: "Not valid YAML, or a forbidden YAML feature (`invalid_yaml`)",
+        403: e.notAllowed,
+        503: `${e.keysUnavailable}; or ${e.unreadable}`,
+      },
+    }),
   },
 });

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { booleanQuery } from "../../http/schemas/common";
 import { PreferencesViewSchema, SectionQuery } from "../../http/schemas/preferences";
 
-export const ImportQuery = z.object({ dry_run: booleanQuery.default(false) });
+export const ImportQuery = z.object({ dry_run: booleanQuery() });
 
 export const ImportResultSchema = z
   .object({

@@ -1,14 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PreferencesUpdateSchema } from "../../domain/preferences/preference-schemas";
-import { requireAdmin, requireUser } from "../../http/authenticate";
-import {
-  authErrorResponses,
-  errorResponse,
-  jsonBody,
-  jsonContent,
-  sessionSecurity,
-} from "../../http/schemas/common";
-import { PreferencesViewSchema } from "../../http/schemas/preferences";
+import { requireUser } from "../../http/authenticate";
+import { errorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { preferenceErrors as e, PreferencesViewSchema } from "../../http/schemas/preferences";
 import { ProviderInfoSchema, ProvidersQuery } from "./preferences.schemas";
 
 const tags = ["Preferences"];
@@ -16,16 +10,21 @@ const common = { tags, security: sessionSecurity, middleware: requireUser };
 
 export const getConfig = createRoute({
   ...common,
+  operationId: "getPreferences",
   method: "get",
   path: "/users/me/config",
   summary: "Get Current User Preferences",
   description:
     "The user's overrides and the effective configuration, each value with the layer it came from. Sends an ETag.",
-  responses: { 200: jsonContent(PreferencesViewSchema, "Preferences"), ...authErrorResponses },
+  responses: {
+    200: jsonContent(PreferencesViewSchema, "Preferences"),
+    ...errorResponses({ auth: "user", errors: { 503: e.unreadable } }),
+  },
 });
 
 export const putConfig = createRoute({
   ...common,
+  operationId: "updatePreferences",
   method: "put",
   path: "/users/me/config",
   summary: "Update Current User Preferences",
@@ -39,21 +38,28 @@ export const putConfig = createRoute({
   },
   responses: {
     200: jsonContent(PreferencesViewSchema, "Updated preferences"),
-    403: errorResponse("The group policy does not allow this provider, model or setting"),
-    412: errorResponse("ETag mismatch"),
-    503: errorResponse("ENCRYPTION_KEY not configured"),
-    ...authErrorResponses,
+    ...errorResponses({
+      auth: "user",
+      body: "json",
+      params: true,
+      errors: {
+        403: e.notAllowed,
+        412: "ETag mismatch (`precondition_failed`)",
+        503: `${e.keysUnavailable}; or ${e.unreadable}`,
+      },
+    }),
   },
 });
 
 export const listProviders = createRoute({
   ...common,
+  operationId: "listProviders",
   method: "get",
   path: "/users/me/config/providers",
   summary: "List providers",
   request: { query: ProvidersQuery },
   responses: {
     200: jsonContent(z.object({ data: z.array(ProviderInfoSchema) }), "Providers"),
-    ...authErrorResponses,
+    ...errorResponses({ auth: "user", params: true, errors: { 503: e.unreadable } }),
   },
 });

@@ -4,7 +4,7 @@ import { SectionQuery } from "../../http/schemas/preferences";
 
 export const ProvidersQuery = z.object({
   section: SectionQuery.optional(),
-  configured_only: booleanQuery.default(false),
+  configured_only: booleanQuery(),
 });
 
 export const ProviderInfoSchema = z

@@ -1,13 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Section } from "../../domain/preferences/provider-catalog";
-import { requireAdmin, requireUser } from "../../http/authenticate";
-import {
-  authErrorResponses,
-  errorResponse,
-  jsonBody,
-  jsonContent,
-  sessionSecurity,
-} from "../../http/schemas/common";
+import { requireUser } from "../../http/authenticate";
+import { errorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { preferenceErrors as e } from "../../http/schemas/preferences";
 import {
   ModelListSchema,
   ModelsQuery,
@@ -20,6 +15,7 @@ const common = { tags, security: sessionSecurity, middleware: requireUser };
 
 export const listModels = createRoute({
   ...common,
+  operationId: "listModels",
   method: "get",
   path: "/users/me/config/models",
   summary: "List models of a provider",
@@ -28,14 +24,23 @@ export const listModels = createRoute({
   request: { query: ModelsQuery },
   responses: {
     200: jsonContent(ModelListSchema, "Models"),
-    404: errorResponse("Unknown provider in this section"),
-    ...authErrorResponses,
+    ...errorResponses({
+      auth: "user",
+      params: true,
+      errors: {
+        403: e.notAllowed,
+        404: e.unknownProvider,
+        422: e.baseUrlRefused,
+        503: `${e.keysUnavailable}; or ${e.unreadable}`,
+      },
+    }),
   },
 });
 
 export const verifyRoute = (section: Section) =>
   createRoute({
     ...common,
+    operationId: `verify${section.charAt(0).toUpperCase()}${section.slice(1)}Provider`,
     method: "post",
     path: `/users/me/config/verify_${section}`,
     summary: `Verify ${section.toUpperCase()}`,
@@ -45,8 +50,16 @@ export const verifyRoute = (section: Section) =>
     request: { body: jsonBody(VerifyRequestSchema) },
     responses: {
       200: jsonContent(VerifyResultSchema, "Verification result"),
-      404: errorResponse("Unknown provider in this section"),
-      429: errorResponse("Too many verifications"),
-      ...authErrorResponses,
+      ...errorResponses({
+        auth: "user",
+        body: "json",
+        errors: {
+          403: e.notAllowed,
+          404: e.unknownProvider,
+          422: e.baseUrlRefused,
+          429: "Too many verifications (`rate_limited`); see Retry-After",
+          503: `${e.keysUnavailable}; or ${e.unreadable}`,
+        },
+      }),
     },
   });
