@@ -69,7 +69,7 @@ describe("OIDC round trip against a real provider (oidc-provider) and wrangler d
   });
 
   it("reuses the same user on a second sign-in of the same subject", async () => {
-    const idOf = async ({ me }: Awaited<ReturnType<typeof signInAs>>) => (await (await me()).json()).id;
+    const idOf = async ({ me }: Awaited<ReturnType<typeof signInAs>>) => (await bodyAt(await me(), 200)).id;
     const first = await idOf(await signInAs("alice"));
     expect(await idOf(await signInAs("alice"))).toBe(first);
     expect(await idOf(await signInAs("bob"))).not.toBe(first);
