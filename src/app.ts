@@ -20,19 +20,22 @@ import { providerChecksRouter } from "./routes/provider-checks/provider-checks.i
 import { systemRouter } from "./routes/system/system.index";
 
 /** Resource routers, mounted under /api/v1 in this order. Add new resources here. */
-const routers = [
-  systemRouter,
-  authRouter,
-  oidcRouter,
-  meRouter,
-  preferencesRouter,
-  providerChecksRouter,
-  preferenceFilesRouter,
-  adminUsersRouter,
-  adminGroupsRouter,
-  adminAuditRouter,
-  adminEncryptionRouter,
-];
+const createApi = () =>
+  createRouter()
+    .route("/", systemRouter)
+    .route("/", authRouter)
+    .route("/", oidcRouter)
+    .route("/", meRouter)
+    .route("/", preferencesRouter)
+    .route("/", providerChecksRouter)
+    .route("/", preferenceFilesRouter)
+    .route("/", adminUsersRouter)
+    .route("/", adminGroupsRouter)
+    .route("/", adminAuditRouter)
+    .route("/", adminEncryptionRouter);
+
+/** The routes' types under /api/v1, for hono's typed client (`hc<AppType>(".../api/v1")`). */
+export type AppType = ReturnType<typeof createApi>;
 
 /** The one app factory: the Worker entry point and every test build the app through it. */
 export function createApp() {
@@ -42,9 +45,7 @@ export function createApp() {
   app.onError(handleError);
   app.notFound(createNotFoundHandler(app));
 
-  const api = createRouter();
-  for (const router of routers) api.route("/", router);
-  app.route(API_PREFIX, api);
+  app.route(API_PREFIX, createApi());
   registerOpenApi(app);
   return app;
 }

@@ -1,22 +1,23 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, authed, call, createSignedInUser, createUser, jsonInit, login } from "./helpers";
+import { ADMIN, api, bodyAt, call, client, createSignedInUser, createUser, login } from "./helpers";
+import { auditActions, readUser, setUser } from "./seed";
 
 describe("POST /users/login/local", () => {
   it("signs in the bootstrap administrator, returning a token and a session cookie", async () => {
-    const { res, body } = await login(ADMIN.username, ADMIN.password);
-    expect(res.status).toBe(200);
+    const res = await login(ADMIN.username, ADMIN.password);
+    const body = await bodyAt(res, 200);
     expect(body.token).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     expect(Date.parse(body.expires_at)).toBeGreaterThan(Date.now());
     expect(res.headers.get("set-cookie")).toMatch(/^session=.+HttpOnly.*SameSite=Lax/i);
-    const me = await call("/users/me", authed(body.token));
+    const me = await client({ token: body.token }).users.me.$get();
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ username: "admin", role: "admin", group: { name: "ungrouped" } });
   });
 
   it("matches the username case-insensitively", async () => {
     const user = await createUser({ username: `MixedCase-${crypto.randomUUID().slice(0, 6)}` });
-    const { res } = await login(user.username.toUpperCase(), user.password);
+    const res = await login(user.username.toUpperCase(), user.password);
     expect(res.status).toBe(200);
   });
 
@@ -24,82 +25,66 @@ describe("POST /users/login/local", () => {
     const user = await createUser();
     const unknown = await login("no-such-user", "whatever password");
     const wrong = await login(user.username, "wrong password!!");
-    expect(unknown.res.status).toBe(401);
-    expect(wrong.res.status).toBe(401);
-    expect(unknown.body).toEqual(wrong.body);
-    expect(unknown.body).toEqual({ detail: "Invalid username or password", code: "invalid_credentials" });
+    expect(unknown.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    const unknownBody = await unknown.json();
+    expect(unknownBody).toEqual(await wrong.json());
+    expect(unknownBody).toEqual({ detail: "Invalid username or password", code: "invalid_credentials" });
   });
 
   it("sets a Secure __Host- cookie when served over https", async () => {
     const user = await createUser();
-    const res = await exportsFetch("https://users.example.com/api/v1/users/login/local", user);
+    const res = await call("https://users.example.com/api/v1/users/login/local", {
+      method: "POST",
+      json: { username: user.username, password: user.password },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("set-cookie")).toMatch(/^__Host-session=.+Path=\/.*Secure/i);
   });
 
-  it("refuses disabled and soft-deleted accounts", async () => {
+  it("refuses disabled (403 account_disabled) and soft-deleted (401) accounts", async () => {
     const disabled = await createUser();
     const deleted = await createUser();
-    await env.DB.prepare("UPDATE users SET status = 'DISABLED' WHERE id = ?").bind(disabled.id).run();
-    await env.DB.prepare("UPDATE users SET deleted_at = ? WHERE id = ?")
-      .bind(new Date().toISOString(), deleted.id)
-      .run();
+    await setUser(disabled.id, { status: "DISABLED" });
+    await setUser(deleted.id, { deletedAt: new Date().toISOString() });
     const a = await login(disabled.username, disabled.password);
     const b = await login(deleted.username, deleted.password);
-    expect(a.res.status).toBe(403);
-    expect(a.body).toMatchObject({ code: "account_disabled" });
-    expect(b.res.status).toBe(401);
+    expect(a.status).toBe(403);
+    expect(await a.json()).toMatchObject({ code: "account_disabled" });
+    expect(b.status).toBe(401);
   });
 
   it("records sign-in success and failure in the audit log", async () => {
     const user = await createUser();
     await login(user.username, "wrong password!!");
     await login(user.username, user.password);
-    const { results } = await env.DB.prepare("SELECT action FROM audit_log WHERE target_id = ? ORDER BY id")
-      .bind(user.id)
-      .all<{ action: string }>();
-    expect(results.map((r) => r.action)).toEqual(["auth.login_failed", "auth.login"]);
+    expect(await auditActions(user.id)).toEqual(["auth.login_failed", "auth.login"]);
   });
 
   it("upgrades a hash made with weaker parameters at the next sign-in", async () => {
     const user = await createUser();
     await login(user.username, user.password);
-    const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?")
-      .bind(user.id)
-      .first<{ password_hash: string }>();
-    expect(row?.password_hash).toMatch(/^\$scrypt\$ln=14,r=8,p=5\$/);
+    expect((await readUser(user.id))?.passwordHash).toMatch(/^\$scrypt\$ln=14,r=8,p=5\$/);
   });
 });
-
-async function exportsFetch(url: string, user: { username: string; password: string }) {
-  const { exports } = await import("cloudflare:workers");
-  return exports.default.fetch(
-    new Request(url, jsonInit("POST", { username: user.username, password: user.password })),
-  );
-}
 
 describe("brute-force protection", () => {
   it("locks the account after consecutive failures, with a growing Retry-After", async () => {
     const user = await createUser();
-    for (let i = 0; i < 4; i++) expect((await login(user.username, "wrong password!!")).res.status).toBe(401);
+    for (let i = 0; i < 4; i++) expect((await login(user.username, "wrong password!!")).status).toBe(401);
     const fifth = await login(user.username, "wrong password!!");
-    expect(fifth.res.status).toBe(429);
-    expect(fifth.res.headers.get("retry-after")).toBe("60");
+    expect(fifth.status).toBe(429);
+    expect(fifth.headers.get("retry-after")).toBe("60");
     // While locked the right password gets the same answer, and the lock is not extended.
     const right = await login(user.username, user.password);
-    expect(right.res.status).toBe(429);
-    expect(right.body).toEqual(fifth.body);
-    const before = await env.DB.prepare("SELECT locked_until, failed_attempts FROM users WHERE id = ?")
-      .bind(user.id)
-      .first<{ locked_until: string; failed_attempts: number }>();
-    expect(before?.failed_attempts).toBe(5);
+    expect(right.status).toBe(429);
+    expect(await right.json()).toEqual(await fifth.json());
+    expect((await readUser(user.id))?.failedAttempts).toBe(5);
     // After the lock expires, the next failure locks for twice as long.
-    await env.DB.prepare("UPDATE users SET locked_until = ? WHERE id = ?")
-      .bind(new Date(Date.now() - 1000).toISOString(), user.id)
-      .run();
+    await setUser(user.id, { lockedUntil: new Date(Date.now() - 1000).toISOString() });
     const sixth = await login(user.username, "wrong password!!");
-    expect(sixth.res.status).toBe(429);
-    expect(sixth.res.headers.get("retry-after")).toBe("120");
+    expect(sixth.status).toBe(429);
+    expect(sixth.headers.get("retry-after")).toBe("120");
   });
 
   it("locks an unknown username exactly like a real one, so lockout reveals nothing", async () => {
@@ -108,8 +93,8 @@ describe("brute-force protection", () => {
     const answers = async (username: string) => {
       const out: [number, string | null, unknown][] = [];
       for (let i = 0; i < 6; i++) {
-        const { res, body } = await login(username, "wrong password!!");
-        out.push([res.status, res.headers.get("retry-after"), body]);
+        const res = await login(username, "wrong password!!");
+        out.push([res.status, res.headers.get("retry-after"), await res.json()]);
       }
       return out;
     };
@@ -124,10 +109,7 @@ describe("brute-force protection", () => {
     const user = await createUser();
     await login(user.username, "wrong password!!");
     await login(user.username, user.password);
-    const row = await env.DB.prepare("SELECT failed_attempts FROM users WHERE id = ?")
-      .bind(user.id)
-      .first<{ failed_attempts: number }>();
-    expect(row?.failed_attempts).toBe(0);
+    expect((await readUser(user.id))?.failedAttempts).toBe(0);
   });
 
   it("throttles sign-in attempts per client address before checking passwords", async () => {
@@ -138,26 +120,26 @@ describe("brute-force protection", () => {
     let throttled: Awaited<ReturnType<typeof login>> | undefined;
     for (let i = 0; i < 45 && !throttled; i++) {
       const attempt = await login(`nobody-${i}`, "some password here", ip);
-      if (attempt.res.status === 429) throttled = attempt;
-      else statuses.push(attempt.res.status);
+      if (attempt.status === 429) throttled = attempt;
+      else statuses.push(attempt.status);
     }
     expect(statuses.every((s) => s === 401)).toBe(true);
     expect(statuses.length).toBeGreaterThanOrEqual(20);
-    expect(throttled?.res.headers.get("retry-after")).toBe("60");
-    expect(throttled?.body).toMatchObject({ code: "rate_limited" });
+    expect(throttled?.headers.get("retry-after")).toBe("60");
+    expect(await throttled?.json()).toMatchObject({ code: "rate_limited" });
   });
 });
 
 describe("POST /users/logout", () => {
   it("ends the session: the token is refused afterwards and the cookie is cleared", async () => {
     const user = await createSignedInUser();
-    const res = await call("/users/logout", authed(user.token, { method: "POST" }));
+    const res = await user.api.users.logout.$post();
     expect(res.status).toBe(200);
     expect(res.headers.get("set-cookie")).toMatch(/session=;.*Max-Age=0/i);
-    expect((await call("/users/me", authed(user.token))).status).toBe(401);
+    expect((await user.api.users.me.$get()).status).toBe(401);
   });
 
   it("requires a session", async () => {
-    expect((await call("/users/logout", { method: "POST" })).status).toBe(401);
+    expect((await api.users.logout.$post()).status).toBe(401);
   });
 });

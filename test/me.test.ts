@@ -1,13 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { authed, call, createSignedInUser, createUser, jsonInit, login } from "./helpers";
+import { api, bodyAt, call, client, createSignedInUser, createUser, login } from "./helpers";
+import { auditCount, bumpSessionEpoch, readUser, setUser } from "./seed";
 
 describe("GET /users/me", () => {
   it("returns the signed-in user with their group", async () => {
     const user = await createSignedInUser();
-    const res = await call("/users/me", authed(user.token));
-    expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await bodyAt(await user.api.users.me.$get(), 200);
     expect(body).toMatchObject({
       id: user.id,
       username: user.username,
@@ -21,51 +20,46 @@ describe("GET /users/me", () => {
 
   it("accepts the session cookie as well as the Bearer header", async () => {
     const user = await createUser();
-    const { res } = await login(user.username, user.password);
+    const res = await login(user.username, user.password);
     const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    const me = await call("/users/me", { headers: { cookie } });
+    const me = await client({ headers: { cookie } }).users.me.$get();
     expect(me.status).toBe(200);
   });
 
   it("answers 401 without a session, with a malformed token, and with a forged one", async () => {
     const user = await createSignedInUser();
     const forged = `${user.id}.${"A".repeat(43)}`;
-    expect((await call("/users/me")).status).toBe(401);
-    expect((await call("/users/me", authed("not-a-token"))).status).toBe(401);
-    const res = await call("/users/me", authed(forged));
+    expect((await api.users.me.$get()).status).toBe(401);
+    expect((await client({ token: "not-a-token" }).users.me.$get()).status).toBe(401);
+    const res = await client({ token: forged }).users.me.$get();
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ detail: "Session expired or revoked", code: "unauthorized" });
   });
 
   it("never trusts a spoofed X-User-ID header", async () => {
     const victim = await createUser();
-    const res = await call("/users/me", { headers: { "X-User-ID": victim.id } });
+    const res = await client({ headers: { "X-User-ID": victim.id } }).users.me.$get();
     expect(res.status).toBe(401);
     const attacker = await createSignedInUser();
-    const mine = await call("/users/me", authed(attacker.token, { headers: { "X-User-ID": victim.id } }));
-    expect(((await mine.json()) as { id: string }).id).toBe(attacker.id);
+    const mine = await client({ token: attacker.token, headers: { "X-User-ID": victim.id } }).users.me.$get();
+    expect((await bodyAt(mine, 200)).id).toBe(attacker.id);
   });
 
   it("refuses a session whose token has been replaced by another user's id", async () => {
     const a = await createSignedInUser();
     const b = await createUser();
     const secret = a.token.split(".")[1];
-    expect((await call("/users/me", authed(`${b.id}.${secret}`))).status).toBe(401);
+    expect((await client({ token: `${b.id}.${secret}` }).users.me.$get()).status).toBe(401);
   });
 
   it("ends sessions at once when the account is disabled, deleted or its epoch bumped", async () => {
     const disabled = await createSignedInUser();
     const deleted = await createSignedInUser();
     const revoked = await createSignedInUser();
-    await env.DB.batch([
-      env.DB.prepare("UPDATE users SET status = 'DISABLED' WHERE id = ?").bind(disabled.id),
-      env.DB.prepare("UPDATE users SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?").bind(
-        deleted.id,
-      ),
-      env.DB.prepare("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?").bind(revoked.id),
-    ]);
-    for (const u of [disabled, deleted, revoked])
-      expect((await call("/users/me", authed(u.token))).status).toBe(401);
+    await setUser(disabled.id, { status: "DISABLED" });
+    await setUser(deleted.id, { deletedAt: "2026-01-01T00:00:00.000Z" });
+    await bumpSessionEpoch(revoked.id);
+    for (const u of [disabled, deleted, revoked]) expect((await u.api.users.me.$get()).status).toBe(401);
   });
 
   it("refuses an expired session even if KV still returns it", async () => {
@@ -77,7 +71,7 @@ describe("GET /users/me", () => {
       key,
       JSON.stringify({ ...record, expiresAt: new Date(Date.now() - 1000).toISOString() }),
     );
-    expect((await call("/users/me", authed(user.token))).status).toBe(401);
+    expect((await user.api.users.me.$get()).status).toBe(401);
   });
 
   it("stores only a hash of the token in KV", async () => {
@@ -102,11 +96,10 @@ describe("GET and PUT /users/me/profile", () => {
       timezone: "Europe/London",
       locale: "en-GB",
     };
-    const res = await call("/users/me/profile", jsonInit("PUT", update, user.token));
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ...update, email: "ada@example.org" });
-    await call("/users/me/profile", jsonInit("PUT", { bio: null }, user.token));
-    const after = await (await call("/users/me/profile", authed(user.token))).json();
+    const res = await user.api.users.me.profile.$put({ json: update });
+    expect(await bodyAt(res, 200)).toMatchObject({ ...update, email: "ada@example.org" });
+    await user.api.users.me.profile.$put({ json: { bio: null } });
+    const after = await bodyAt(await user.api.users.me.profile.$get(), 200);
     expect(after).toMatchObject({ display_name: "Ada Lovelace", bio: null, timezone: "Europe/London" });
   });
 
@@ -120,48 +113,41 @@ describe("GET and PUT /users/me/profile", () => {
     [{ display_name: 42 }, "display_name"],
   ])("refuses %j with 422 naming the field", async (body, field) => {
     const user = await createSignedInUser();
-    const res = await call("/users/me/profile", jsonInit("PUT", body, user.token));
+    // Raw: the typed client would not let a wrongly typed field through.
+    const res = await call("/users/me/profile", { method: "PUT", json: body, token: user.token });
     expect(res.status).toBe(422);
-    const { detail } = (await res.json()) as { detail: { loc: string[] }[] };
-    expect(detail[0]?.loc).toEqual(["body", field]);
+    expect(await res.json()).toMatchObject({ detail: [{ loc: ["body", field] }] });
   });
 
   it.each(["role", "status", "group_id", "id", "username", "identity_source"])(
     "refuses an attempt to set %s through the profile, changing nothing",
     async (field) => {
       const user = await createSignedInUser();
-      const res = await call(
-        "/users/me/profile",
-        jsonInit("PUT", { display_name: "X", [field]: "admin" }, user.token),
-      );
+      const res = await call("/users/me/profile", {
+        method: "PUT",
+        json: { display_name: "X", [field]: "admin" },
+        token: user.token,
+      });
       expect(res.status).toBe(422);
-      const row = await env.DB.prepare("SELECT role, display_name FROM users WHERE id = ?")
-        .bind(user.id)
-        .first<{ role: string; display_name: string | null }>();
-      expect(row).toEqual({ role: "user", display_name: null });
+      expect(await readUser(user.id)).toMatchObject({ role: "user", displayName: null });
     },
   );
 });
 
 describe("PUT /users/password", () => {
   const change = (token: string, current: string, next: string) =>
-    call("/users/password", jsonInit("PUT", { current_password: current, new_password: next }, token));
+    client({ token }).users.password.$put({ json: { current_password: current, new_password: next } });
 
   it("changes the password, keeps this session and ends every other one", async () => {
     const user = await createSignedInUser();
-    const other = await login(user.username, user.password, "198.51.100.250");
+    const other = await bodyAt(await login(user.username, user.password, "198.51.100.250"), 200);
     const res = await change(user.token, user.password, "a brand new passphrase");
     expect(res.status).toBe(200);
-    expect((await call("/users/me", authed(user.token))).status).toBe(200);
-    expect((await call("/users/me", authed(other.body.token))).status).toBe(401);
-    expect((await login(user.username, user.password)).res.status).toBe(401);
-    expect((await login(user.username, "a brand new passphrase")).res.status).toBe(200);
-    const audit = await env.DB.prepare(
-      "SELECT count(*) AS n FROM audit_log WHERE action = ? AND target_id = ?",
-    )
-      .bind("user.password_changed", user.id)
-      .first<{ n: number }>();
-    expect(audit?.n).toBe(1);
+    expect((await user.api.users.me.$get()).status).toBe(200);
+    expect((await client({ token: other.token }).users.me.$get()).status).toBe(401);
+    expect((await login(user.username, user.password)).status).toBe(401);
+    expect((await login(user.username, "a brand new passphrase")).status).toBe(200);
+    expect(await auditCount({ action: "user.password_changed", targetId: user.id })).toBe(1);
   });
 
   it("requires the current password", async () => {

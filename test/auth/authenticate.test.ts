@@ -1,27 +1,16 @@
 import { env } from "cloudflare:workers";
-import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createDb } from "../../src/db/client";
-import { users } from "../../src/db/schema";
-import { authed, call, createSignedInUser } from "../helpers";
+import { client, createSignedInUser } from "../helpers";
 import { startFakeIdp } from "../oidc/fake-idp";
+import { bumpSessionEpoch, setUser } from "../seed";
 
 /**
  * One authentication path: every place that asks "who is this" (route middleware for users and
  * administrators, and the OIDC link start) refuses the same three broken sessions.
  */
-const db = createDb(env.DB);
-
 const breakages = {
-  "a disabled user": async (userId: string) => {
-    await db.update(users).set({ status: "DISABLED" }).where(eq(users.id, userId));
-  },
-  "a bumped session epoch": async (userId: string) => {
-    await db
-      .update(users)
-      .set({ sessionEpoch: sql`${users.sessionEpoch} + 1` })
-      .where(eq(users.id, userId));
-  },
+  "a disabled user": (userId: string) => setUser(userId, { status: "DISABLED" }),
+  "a bumped session epoch": (userId: string) => bumpSessionEpoch(userId),
   "an expired session": async (userId: string) => {
     const { keys } = await env.KV.list({ prefix: `session:${userId}:` });
     for (const { name } of keys) {
@@ -34,10 +23,10 @@ const breakages = {
 };
 
 const paths = {
-  "GET /users/me": (token: string) => call("/users/me", authed(token)),
-  "GET /users/admin/users": (token: string) => call("/users/admin/users", authed(token)),
+  "GET /users/me": (token: string) => client({ token }).users.me.$get(),
+  "GET /users/admin/users": (token: string) => client({ token }).users.admin.users.$get({ query: {} }),
   "GET /users/login?link=true": (token: string) =>
-    call("/users/login?link=true", authed(token, { redirect: "manual" })),
+    client({ token }).users.login.$get({ query: { link: "true" } }),
 };
 
 beforeEach(async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { call, createSignedInUser, jsonInit, login } from "../helpers";
+import { client, createSignedInUser, login } from "../helpers";
 
 const change = (token: string, current: string, next: string) =>
-  call("/users/password", jsonInit("PUT", { current_password: current, new_password: next }, token));
+  client({ token }).users.password.$put({ json: { current_password: current, new_password: next } });
 
 describe("PUT /users/password under attack and under races", () => {
   it("counts wrong current passwords toward the account lockout", async () => {
@@ -15,7 +15,7 @@ describe("PUT /users/password under attack and under races", () => {
     expect(fifth.headers.get("retry-after")).toMatch(/^\d+$/);
     // Locked: even the right password is refused now, at sign-in and at password change.
     expect((await change(user.token, user.password, "a brand new passphrase")).status).toBe(429);
-    expect((await login(user.username, user.password)).res.status).toBe(429);
+    expect((await login(user.username, user.password)).status).toBe(429);
   });
 
   it("lets at most one of two parallel changes with the same current password succeed", async () => {
@@ -30,6 +30,6 @@ describe("PUT /users/password under attack and under races", () => {
     // current password no longer current (403); either way nothing of it was applied.
     expect(statuses.every((s) => [200, 401, 403, 409].includes(s))).toBe(true);
     const winner = statuses.includes(200) && results[0]?.status === 200 ? "first" : "second";
-    expect((await login(user.username, `${winner} new passphrase`)).res.status).toBe(200);
+    expect((await login(user.username, `${winner} new passphrase`)).status).toBe(200);
   });
 });

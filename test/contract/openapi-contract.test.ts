@@ -1,7 +1,7 @@
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { authed, call, createUser, login, loginAdmin } from "../helpers";
+import { bodyAt, call, createUser, login, loginAdmin, type RawRequest } from "../helpers";
+import { setUser } from "../seed";
 
 /**
  * The published OpenAPI document is the API contract (docs/openapi.md). This file keeps it honest:
@@ -124,8 +124,8 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
   });
 
   it("operations with a JSON body answer 400, 415 and 413 for a broken body", async () => {
-    const token = await loginAdmin();
-    const broken: [RequestInit, number][] = [
+    const admin = await loginAdmin();
+    const broken: [RawRequest, number][] = [
       [{ body: "{not json", headers: { "content-type": "application/json" } }, 400],
       [{ body: "{}", headers: { "content-type": "text/plain" } }, 415],
       [
@@ -136,7 +136,7 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
     for (const { method, path, op } of operations) {
       if (!op.requestBody?.content["application/json"]) continue;
       for (const [init, status] of broken) {
-        const res = await call(concrete(path), authed(token, { ...init, method: method.toUpperCase() }));
+        const res = await call(concrete(path), { ...init, method: method.toUpperCase(), token: admin.token });
         expect(res.status, `${method} ${path}`).toBe(status);
         expectDeclared(`${method} ${path}`, op, status);
       }
@@ -145,18 +145,17 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
 
   it("secured operations declare what a user with a pending password change gets", async () => {
     const user = await createUser();
-    await env.DB.prepare("UPDATE users SET must_change_password = 1 WHERE id = ?").bind(user.id).run();
-    const { res: signedIn, body } = await login(user.username, user.password);
-    expect(signedIn.status).toBe(200);
+    await setUser(user.id, { mustChangePassword: true });
+    const { token } = await bodyAt(await login(user.username, user.password), 200);
     // Logout last: it ends the session the others use.
     const secured = operations
       .filter((o) => (o.op.security ?? []).length > 0)
       .sort((a, b) => Number(a.op.operationId === "logout") - Number(b.op.operationId === "logout"));
     for (const { method, path, op } of secured) {
-      const init: RequestInit = op.requestBody
+      const init: RawRequest = op.requestBody
         ? { method: method.toUpperCase(), body: "{}", headers: { "content-type": "application/json" } }
         : { method: method.toUpperCase() };
-      const res = await call(concrete(path), authed(body.token, init));
+      const res = await call(concrete(path), { ...init, token });
       expectDeclared(`${method} ${path}`, op, res.status);
     }
   });

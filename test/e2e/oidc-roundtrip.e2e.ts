@@ -1,9 +1,12 @@
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { hc } from "hono/client";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOidcProvider } from "../../scripts/oidc-provider-server.mjs";
-import { CookieJar, follow, request } from "./oidc-driver";
+import type { AppType } from "../../src/app";
+import { OidcBrowser, throughProviderPages } from "../oidc-driver";
+import { bodyAt } from "../typed-response";
 import { freePort, type RunningWorker, startWorker } from "./worker-process";
 
 const FRONTEND = "http://localhost:5173/signed-in";
@@ -38,26 +41,26 @@ afterAll(async () => {
   await provider?.close();
 });
 
+/** The API as a typed client, over the network to wrangler dev, sending `headers`. */
+const apiAt = (headers: Record<string, string> = {}) => hc<AppType>(`${worker.url}/api/v1`, { headers });
+
+/** Signs in through the provider's login and consent pages, with plain fetch and a cookie jar. */
 async function signInAs(user: string) {
-  process.env.E2E_OIDC_USER = user;
-  const jar = new CookieJar();
-  const start = await request(
-    jar,
-    `${worker.url}/api/v1/users/login?frontend_callback_uri=${encodeURIComponent(FRONTEND)}`,
-  );
-  expect(start.status).toBe(302);
-  const landed = await follow(jar, start.headers.get("location") ?? "", "http://localhost:5173/");
-  return { jar, landed: new URL(landed) };
+  const browser = new OidcBrowser(`${worker.url}/api/v1`, (request) => fetch(request));
+  const { landed } = await browser.signIn(throughProviderPages(user), { frontend_callback_uri: FRONTEND });
+  if (!landed) throw new Error("the callback did not redirect to the frontend");
+  const me = () => apiAt({ cookie: browser.jar.header(worker.url) }).users.me.$get();
+  return { browser, landed, me };
 }
 
 describe("OIDC round trip against a real provider (oidc-provider) and wrangler dev", () => {
   it("signs alice in through the provider's login and consent, then /users/me shows her", async () => {
-    const { jar, landed } = await signInAs("alice");
+    const { landed, me } = await signInAs("alice");
     expect(landed.origin + landed.pathname).toBe(FRONTEND);
     expect(landed.searchParams.get("login_code")).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const me = await request(jar, `${worker.url}/api/v1/users/me`);
-    expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({
+    const res = await me();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
       identity_source: "OIDC",
       email: "alice@example.org",
       display_name: "Alice Example",
@@ -66,28 +69,20 @@ describe("OIDC round trip against a real provider (oidc-provider) and wrangler d
   });
 
   it("reuses the same user on a second sign-in of the same subject", async () => {
-    const first = await signInAs("alice");
-    const second = await signInAs("alice");
-    const idOf = async (jar: CookieJar) =>
-      ((await (await request(jar, `${worker.url}/api/v1/users/me`)).json()) as { id: string }).id;
-    expect(await idOf(second.jar)).toBe(await idOf(first.jar));
-    const bob = await signInAs("bob");
-    expect(await idOf(bob.jar)).not.toBe(await idOf(first.jar));
+    const idOf = async ({ me }: Awaited<ReturnType<typeof signInAs>>) => (await bodyAt(await me(), 200)).id;
+    const first = await idOf(await signInAs("alice"));
+    expect(await idOf(await signInAs("alice"))).toBe(first);
+    expect(await idOf(await signInAs("bob"))).not.toBe(first);
   });
 
   it("gives an other-site frontend a session token for its one-time code", async () => {
     const { landed } = await signInAs("alice");
-    const code = landed.searchParams.get("login_code");
-    const res = await fetch(`${worker.url}/api/v1/users/login/exchange`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: "http://localhost:5173" },
-      body: JSON.stringify({ code }),
+    const code = landed.searchParams.get("login_code") ?? "";
+    const res = await apiAt({ origin: "http://localhost:5173" }).users.login.exchange.$post({
+      json: { code },
     });
-    expect(res.status).toBe(200);
-    const { token } = (await res.json()) as { token: string };
-    const me = await fetch(`${worker.url}/api/v1/users/me`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const { token } = await bodyAt(res, 200);
+    const me = await apiAt({ authorization: `Bearer ${token}` }).users.me.$get();
     expect(await me.json()).toMatchObject({ email: "alice@example.org" });
   });
 });
@@ -113,7 +108,7 @@ describe("in a real browser (Chromium via playwright-core)", () => {
       await page.click('button[type="submit"]');
       await page.click('button[type="submit"]'); // consent
       await page.waitForURL(`${worker.url}/api/v1/users/me**`);
-      const body = JSON.parse((await page.textContent("body")) ?? "{}");
+      const body: unknown = JSON.parse((await page.textContent("body")) ?? "{}");
       expect(body).toMatchObject({ email: "bob@example.org", identity_source: "OIDC" });
       const cookies = await page.context().cookies(worker.url);
       expect(cookies.find((c) => c.name === "session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });

@@ -1,10 +1,13 @@
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { vi } from "vitest";
+import { BASE, viaWorker } from "../helpers";
+import { type Authorize, OidcBrowser } from "../oidc-driver";
 
 /**
  * An OpenID provider of our own, faked at the HTTP boundary (global fetch), that can be told to
  * misbehave: wrong audience or issuer, bad signature, `alg: none`, expired token, missing or wrong
- * nonce. The real round trip against npm `oidc-provider` is in test/e2e.
+ * nonce. The real round trip against npm `oidc-provider` is in test/e2e; both drive the flow with
+ * test/oidc-driver.ts.
  */
 export const ISSUER = "https://idp.example.com";
 export const CLIENT_ID = "edge-users-test";
@@ -99,5 +102,18 @@ export async function startFakeIdp(options: { advertiseIssParameter?: boolean } 
     }
     return new Response("not found", { status: 404 });
   });
-  return state;
+  /**
+   * The provider's answer to an authorization request: `params` (by default a code) and the state,
+   * with the request's nonce remembered for the ID token.
+   */
+  const respond =
+    (params: Record<string, string> = { code: "the-code" }): Authorize =>
+    async (authorization) => {
+      state.nonce = authorization.searchParams.get("nonce") ?? "";
+      return new URLSearchParams({ ...params, state: authorization.searchParams.get("state") ?? "" });
+    };
+  return Object.assign(state, { respond, approve: respond() });
 }
+
+/** A fresh browser (empty cookie jar) that reaches the Worker through its fetch handler. */
+export const newBrowser = () => new OidcBrowser(BASE, viaWorker);

@@ -1,7 +1,7 @@
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { call, createSignedInUser, createUser, jsonInit } from "../helpers";
-import { startFakeIdp, type Tamper } from "./fake-idp";
+import { api, bodyAt, client, createSignedInUser, createUser } from "../helpers";
+import { bumpSessionEpoch, identityCount, setUser, userOfSubject } from "../seed";
+import { ISSUER, newBrowser, startFakeIdp, type Tamper } from "./fake-idp";
 
 const FRONTEND = "http://localhost:5173/after-login";
 let idp: Awaited<ReturnType<typeof startFakeIdp>>;
@@ -13,46 +13,25 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const cookieOf = (res: Response, name: string) =>
-  res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0] ?? "")
-    .find((c) => c.startsWith(`${name}=`)) ?? "";
-
-async function start(frontend = FRONTEND, headers: Record<string, string> = {}) {
-  const res = await call(`/users/login?frontend_callback_uri=${encodeURIComponent(frontend)}`, {
-    headers,
-    redirect: "manual",
-  });
-  const location = new URL(res.headers.get("location") ?? "http://invalid/");
-  idp.nonce = location.searchParams.get("nonce") ?? "";
-  return {
-    res,
-    location,
-    state: location.searchParams.get("state") ?? "",
-    binding: cookieOf(res, "oidc_binding"),
-  };
-}
-
-async function finish(state: string, binding: string, extra = "code=the-code") {
-  return call(`/users/login/callback?${extra}&state=${encodeURIComponent(state)}`, {
-    headers: binding ? { cookie: binding } : {},
-    redirect: "manual",
-  });
-}
-
+/** A browser signs in through the fake provider, which issues an ID token tampered as given. */
 async function signIn(tamper: Tamper = {}) {
   idp.tamper = tamper;
-  const { state, binding } = await start();
-  return finish(state, binding);
+  const browser = newBrowser();
+  const { res, landed } = await browser.signIn(idp.approve, { frontend_callback_uri: FRONTEND });
+  return { browser, res, landed };
 }
+
+const loginCodeOf = (landed: URL | null) => landed?.searchParams.get("login_code") ?? "";
 
 describe("GET /users/login", () => {
   it("redirects to the provider with PKCE S256, a fresh state and nonce, and binds the browser", async () => {
-    const { res, location, binding } = await start();
+    const browser = newBrowser();
+    const { res, authorization } = await browser.startLogin({ frontend_callback_uri: FRONTEND });
     expect(res.status).toBe(302);
-    expect(location.origin + location.pathname).toBe("https://idp.example.com/authorize");
-    const p = location.searchParams;
+    expect(authorization && authorization.origin + authorization.pathname).toBe(
+      "https://idp.example.com/authorize",
+    );
+    const p = authorization?.searchParams ?? new URLSearchParams();
     expect(p.get("client_id")).toBe("edge-users-test");
     expect(p.get("response_type")).toBe("code");
     expect(p.get("scope")).toBe("openid email profile");
@@ -61,16 +40,16 @@ describe("GET /users/login", () => {
     expect(p.get("state")).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
     expect(p.get("nonce")).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(p.get("redirect_uri")).toBe("http://localhost:8787/api/v1/users/login/callback");
-    expect(binding).toMatch(/^oidc_binding=.{43}$/);
+    expect(browser.cookie("oidc_binding")).toMatch(/^.{43}$/);
     expect(res.headers.getSetCookie().join()).toMatch(/HttpOnly/);
   });
 
   it("answers JSON with the authorization URL when asked", async () => {
-    const res = await call("/users/login", { headers: { accept: "application/json" } });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { authorization_url: string }).authorization_url).toMatch(
-      /^https:\/\/idp\.example\.com\/authorize\?/,
-    );
+    const res = await api.users.login.$get({ query: {} }, { headers: { accept: "application/json" } });
+    const body = await bodyAt(res, 200);
+    expect(body).toMatchObject({
+      authorization_url: expect.stringMatching(/^https:\/\/idp\.example\.com\/authorize\?/),
+    });
   });
 
   it.each([
@@ -86,24 +65,20 @@ describe("GET /users/login", () => {
     "data:text/html,hi",
     "http://evil.com\\@localhost:5173/",
   ])("refuses %s with 422 and no redirect", async (uri) => {
-    const res = await call(`/users/login?frontend_callback_uri=${encodeURIComponent(uri)}`, {
-      redirect: "manual",
-    });
+    const { res, authorization } = await newBrowser().startLogin({ frontend_callback_uri: uri });
     expect(res.status).toBe(422);
-    expect(res.headers.get("location")).toBeNull();
+    expect(authorization).toBeNull();
   });
 });
 
 describe("GET /users/login/callback", () => {
   it("signs a new user in just in time and redirects with a one-time code and a session cookie", async () => {
-    const res = await signIn();
+    const { browser, res, landed } = await signIn();
     expect(res.status).toBe(302);
-    const location = new URL(res.headers.get("location") ?? "");
-    expect(location.origin + location.pathname).toBe(FRONTEND);
-    const loginCode = location.searchParams.get("login_code") ?? "";
-    expect(loginCode).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const cookie = cookieOf(res, "session");
-    const me = await call("/users/me", { headers: { cookie } });
+    expect(landed && landed.origin + landed.pathname).toBe(FRONTEND);
+    expect(loginCodeOf(landed)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(browser.cookie("session")).toBeTruthy();
+    const me = await browser.request(`${browser.api}/users/me`);
     expect(await me.json()).toMatchObject({
       identity_source: "OIDC",
       email: "alice@example.org",
@@ -120,50 +95,36 @@ describe("GET /users/login/callback", () => {
   });
 
   it("exchanges the one-time code once, from the frontend's origin only", async () => {
-    const res = await signIn({ sub: "exchange-subject" });
-    const code = new URL(res.headers.get("location") ?? "").searchParams.get("login_code");
-    const wrongOrigin = await call(
-      "/users/login/exchange",
-      jsonInit("POST", { code }, undefined, { origin: "https://evil.example.com" }),
-    );
+    const exchange = (code: string, origin: string) =>
+      client({ headers: { origin } }).users.login.exchange.$post({ json: { code } });
+    const first = await signIn({ sub: "exchange-subject" });
+    const wrongOrigin = await exchange(loginCodeOf(first.landed), "https://evil.example.com");
     expect(wrongOrigin.status).toBe(400);
-    const res2 = await signIn({ sub: "exchange-subject" });
-    const code2 = new URL(res2.headers.get("location") ?? "").searchParams.get("login_code");
-    const ok = await call(
-      "/users/login/exchange",
-      jsonInit("POST", { code: code2 }, undefined, { origin: "http://localhost:5173" }),
-    );
-    expect(ok.status).toBe(200);
-    const body = (await ok.json()) as { token: string };
-    expect((await call("/users/me", { headers: { authorization: `Bearer ${body.token}` } })).status).toBe(
-      200,
-    );
-    const again = await call(
-      "/users/login/exchange",
-      jsonInit("POST", { code: code2 }, undefined, { origin: "http://localhost:5173" }),
-    );
+    const second = await signIn({ sub: "exchange-subject" });
+    const code = loginCodeOf(second.landed);
+    const { token } = await bodyAt(await exchange(code, "http://localhost:5173"), 200);
+    expect((await client({ token }).users.me.$get()).status).toBe(200);
+    const again = await exchange(code, "http://localhost:5173");
     expect(again.status).toBe(400);
   });
 
   it("reuses the same user on a second sign-in of the same subject and refreshes the profile", async () => {
     await signIn({ sub: "repeat-subject", name: "First Name" });
     await signIn({ sub: "repeat-subject", name: "Second Name" });
-    const { results } = await env.DB.prepare(
-      "SELECT u.display_name FROM identities i JOIN users u ON u.id = i.user_id WHERE i.subject = 'repeat-subject'",
-    ).all<{ display_name: string }>();
-    expect(results).toEqual([{ display_name: "Second Name" }]);
+    expect(await identityCount("repeat-subject")).toBe(1);
+    expect(await userOfSubject(ISSUER, "repeat-subject")).toMatchObject({ displayName: "Second Name" });
   });
 
   it("never signs into an existing account because the e-mail matches", async () => {
     const victim = await createUser();
-    await env.DB.prepare("UPDATE users SET email = 'victim@example.org' WHERE id = ?").bind(victim.id).run();
-    const res = await signIn({ sub: "attacker-subject", email: "victim@example.org" });
-    const me = await call("/users/me", { headers: { cookie: cookieOf(res, "session") } });
-    const body = (await me.json()) as { id: string };
+    await setUser(victim.id, { email: "victim@example.org" });
+    const { browser } = await signIn({ sub: "attacker-subject", email: "victim@example.org" });
+    const me = await client({ headers: { cookie: `session=${browser.cookie("session")}` } }).users.me.$get();
+    const body = await bodyAt(me, 200);
     expect(body.id).not.toBe(victim.id);
   });
 
-  it.each([
+  it.each<[string, Tamper]>([
     ["a wrong audience", { aud: "someone-else" }],
     ["a wrong issuer", { iss: "https://evil.example.com" }],
     ["a bad signature", { signWithOtherKey: true }],
@@ -171,58 +132,67 @@ describe("GET /users/login/callback", () => {
     ["an expired token", { expiresIn: -60 }],
     ["a missing nonce", { nonce: null }],
     ["a wrong nonce", { nonce: "not-the-nonce" }],
-  ] as [string, Tamper][])(
+  ])(
     "refuses an ID token with %s: redirect with error=invalid_response, no session",
     async (_label, tamper) => {
-      const res = await signIn(tamper);
+      const { browser, res, landed } = await signIn(tamper);
       expect(res.status).toBe(302);
-      const location = new URL(res.headers.get("location") ?? "");
-      expect(location.searchParams.get("error")).toBe("invalid_response");
-      expect(location.searchParams.get("login_code")).toBeNull();
-      expect(cookieOf(res, "session")).toBe("");
+      expect(landed?.searchParams.get("error")).toBe("invalid_response");
+      expect(landed?.searchParams.get("login_code")).toBeNull();
+      expect(browser.cookie("session")).toBeUndefined();
     },
   );
 
   it("turns a provider error into a fixed code, never the provider's text", async () => {
-    const { state, binding } = await start();
-    const res = await finish(state, binding, "error=access_denied&error_description=%3Cscript%3E");
-    const location = new URL(res.headers.get("location") ?? "");
-    expect(location.searchParams.get("error")).toBe("access_denied");
-    expect(location.href).not.toContain("script");
+    const answer = idp.respond({ error: "access_denied", error_description: "<script>" });
+    const { landed } = await newBrowser().signIn(answer);
+    expect(landed?.searchParams.get("error")).toBe("access_denied");
+    expect(landed?.href).not.toContain("script");
   });
 
   it("refuses a replayed state with 400 and no redirect", async () => {
-    const { state, binding } = await start();
-    expect((await finish(state, binding)).status).toBe(302);
-    const replay = await finish(state, binding);
-    expect(replay.status).toBe(400);
-    expect(replay.headers.get("location")).toBeNull();
+    const browser = newBrowser();
+    const { authorization } = await browser.startLogin();
+    const params = await idp.approve(authorization ?? new URL("http://invalid/"), browser);
+    const binding = browser.cookie("oidc_binding") ?? "";
+    expect((await browser.callback(params)).res.status).toBe(302);
+    browser.jar.set(browser.api, "oidc_binding", binding); // the callback cleared it; replay it anyway
+    const replay = await browser.callback(params);
+    expect(replay.res.status).toBe(400);
+    expect(replay.landed).toBeNull();
   });
 
   it("refuses an unknown state and a state from another browser", async () => {
-    expect((await finish("A".repeat(43), "oidc_binding=whatever")).status).toBe(400);
-    const { state } = await start();
-    const other = await start();
-    const res = await finish(state, other.binding);
+    const forger = newBrowser();
+    forger.jar.set(forger.api, "oidc_binding", "whatever");
+    expect((await forger.callback({ code: "the-code", state: "A".repeat(43) })).res.status).toBe(400);
+    const victim = newBrowser();
+    const stateOf = async (browser: typeof victim) =>
+      (await browser.startLogin()).authorization?.searchParams.get("state") ?? "";
+    const state = await stateOf(victim);
+    const attacker = newBrowser();
+    const attackerState = await stateOf(attacker);
+    const { res } = await attacker.callback({ code: "the-code", state });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: "invalid_state" });
-    expect((await finish(other.state, "")).status).toBe(400);
+    const noCookie = await newBrowser().callback({ code: "the-code", state: attackerState });
+    expect(noCookie.res.status).toBe(400);
   });
 
   it("refuses to exchange a code after the user was disabled or their sessions were ended", async () => {
-    for (const change of ["status = 'DISABLED'", "session_epoch = session_epoch + 1"]) {
+    const changes = [
+      (id: string) => setUser(id, { status: "DISABLED" }),
+      (id: string) => bumpSessionEpoch(id),
+    ];
+    for (const change of changes) {
       const subject = `exchange-${crypto.randomUUID()}`;
-      const res = await signIn({ sub: subject });
-      const code = new URL(res.headers.get("location") ?? "").searchParams.get("login_code");
-      await env.DB.prepare(
-        `UPDATE users SET ${change} WHERE id = (SELECT user_id FROM identities WHERE subject = ?)`,
-      )
-        .bind(subject)
-        .run();
-      const exchange = await call(
-        "/users/login/exchange",
-        jsonInit("POST", { code }, undefined, { origin: "http://localhost:5173" }),
-      );
+      const { landed } = await signIn({ sub: subject });
+      await change((await userOfSubject(ISSUER, subject))?.id ?? "");
+      const exchange = await client({
+        headers: { origin: "http://localhost:5173" },
+      }).users.login.exchange.$post({
+        json: { code: loginCodeOf(landed) },
+      });
       expect(exchange.status).toBe(400);
       expect(await exchange.json()).toMatchObject({ code: "invalid_login_code" });
     }
@@ -230,29 +200,23 @@ describe("GET /users/login/callback", () => {
 
   it("refuses a disabled user with error=account_disabled", async () => {
     await signIn({ sub: "disabled-subject" });
-    await env.DB.prepare(
-      "UPDATE users SET status = 'DISABLED' WHERE id = (SELECT user_id FROM identities WHERE subject = 'disabled-subject')",
-    ).run();
-    const res = await signIn({ sub: "disabled-subject" });
-    expect(new URL(res.headers.get("location") ?? "").searchParams.get("error")).toBe("account_disabled");
+    const user = await userOfSubject(ISSUER, "disabled-subject");
+    await setUser(user?.id ?? "", { status: "DISABLED" });
+    const { landed } = await signIn({ sub: "disabled-subject" });
+    expect(landed?.searchParams.get("error")).toBe("account_disabled");
   });
 
   it("links a provider identity to the signed-in account only from that account's session", async () => {
     const user = await createSignedInUser();
     idp.tamper = { sub: "linked-subject" };
-    const unauthenticated = await call("/users/login?link=true", { redirect: "manual" });
-    expect(unauthenticated.status).toBe(401);
-    const startRes = await call("/users/login?link=true", {
-      headers: { authorization: `Bearer ${user.token}` },
-      redirect: "manual",
-    });
-    const location = new URL(startRes.headers.get("location") ?? "");
-    idp.nonce = location.searchParams.get("nonce") ?? "";
-    const res = await finish(location.searchParams.get("state") ?? "", cookieOf(startRes, "oidc_binding"));
-    expect(new URL(res.headers.get("location") ?? "").searchParams.get("linked")).toBe("true");
-    const row = await env.DB.prepare(
-      "SELECT user_id FROM identities WHERE subject = 'linked-subject'",
-    ).first<{ user_id: string }>();
-    expect(row?.user_id).toBe(user.id);
+    const unauthenticated = await newBrowser().startLogin({ link: "true" });
+    expect(unauthenticated.res.status).toBe(401);
+    const { landed } = await newBrowser().signIn(
+      idp.approve,
+      { link: "true" },
+      { authorization: `Bearer ${user.token}` },
+    );
+    expect(landed?.searchParams.get("linked")).toBe("true");
+    expect((await userOfSubject(ISSUER, "linked-subject"))?.id).toBe(user.id);
   });
 });

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { call } from "../helpers";
-import { startFakeIdp } from "./fake-idp";
+import { newBrowser, startFakeIdp } from "./fake-idp";
 
 // Its own file, so the Worker's JWKS cache starts empty.
 let idp: Awaited<ReturnType<typeof startFakeIdp>>;
@@ -12,20 +11,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function signIn() {
-  const start = await call("/users/login", { redirect: "manual" });
-  const location = new URL(start.headers.get("location") ?? "");
-  idp.nonce = location.searchParams.get("nonce") ?? "";
-  const binding = start.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0] ?? "")
-    .find((c) => c.startsWith("oidc_binding="));
-  const res = await call(`/users/login/callback?code=c&state=${location.searchParams.get("state")}`, {
-    headers: { cookie: binding ?? "" },
-    redirect: "manual",
-  });
-  return new URL(res.headers.get("location") ?? "").searchParams;
-}
+const signIn = async () =>
+  (await newBrowser().signIn(idp.approve)).landed?.searchParams ?? new URLSearchParams();
 
 describe("provider key rotation", () => {
   it("refetches the JWKS once when a token names an unknown kid, and accepts the new key", async () => {

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { call } from "../helpers";
-import { ISSUER, startFakeIdp } from "./fake-idp";
+import { ISSUER, newBrowser, startFakeIdp } from "./fake-idp";
 
 // Its own file: discovery metadata is cached per isolate, and this provider advertises RFC 9207.
 let idp: Awaited<ReturnType<typeof startFakeIdp>>;
@@ -11,32 +10,25 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function callback(extra: string) {
-  const start = await call("/users/login", { redirect: "manual" });
-  const location = new URL(start.headers.get("location") ?? "");
-  idp.nonce = location.searchParams.get("nonce") ?? "";
-  const binding = start.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0] ?? "")
-    .find((c) => c.startsWith("oidc_binding="));
-  const res = await call(`/users/login/callback?code=c&state=${location.searchParams.get("state")}${extra}`, {
-    headers: { cookie: binding ?? "" },
-    redirect: "manual",
-  });
-  return new URL(res.headers.get("location") ?? "");
+/** Signs in with the provider sending `iss` (or none) to our callback; where the browser lands. */
+async function callback(iss?: string) {
+  const { landed } = await newBrowser().signIn(
+    idp.respond(iss === undefined ? { code: "c" } : { code: "c", iss }),
+  );
+  return landed ?? new URL("http://invalid/");
 }
 
 describe("RFC 9207 issuer identification, when the provider advertises it", () => {
   it("accepts the callback carrying the right iss", async () => {
-    const landed = await callback(`&iss=${encodeURIComponent(ISSUER)}`);
+    const landed = await callback(ISSUER);
     expect(landed.searchParams.get("login_code")).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it.each([
-    ["a missing iss", ""],
-    ["a mix-up attacker's iss", `&iss=${encodeURIComponent("https://attacker.example.com")}`],
-  ])("refuses %s with error=invalid_response", async (_label, extra) => {
-    const landed = await callback(extra);
+    ["a missing iss", undefined],
+    ["a mix-up attacker's iss", "https://attacker.example.com"],
+  ])("refuses %s with error=invalid_response", async (_label, iss) => {
+    const landed = await callback(iss);
     expect(landed.searchParams.get("error")).toBe("invalid_response");
     expect(idp.tokenRequests).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDb } from "../../src/db/client";
 import { listUsersQueries, type UserListFilters } from "../../src/storage/users";
+import { db, seedManyUsers, userCount } from "../seed";
 
 /**
  * With 100,000 users the admin list must stay one indexed query per page: no full scan of
@@ -9,16 +9,7 @@ import { listUsersQueries, type UserListFilters } from "../../src/storage/users"
  * cannot use a B-tree index; FTS5 would, at the cost of a second table kept in sync).
  */
 beforeAll(async () => {
-  await env.DB.prepare(
-    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
-     INSERT INTO users (id, username, email, role, status, created_at, last_login_at)
-     SELECT printf('u%06d', i), printf('user%06d', i), printf('user%06d@example.org', i),
-            CASE WHEN i % 100 = 0 THEN 'admin' ELSE 'user' END,
-            CASE WHEN i % 50 = 0 THEN 'DISABLED' ELSE 'ACTIVE' END,
-            strftime('%Y-%m-%dT%H:%M:%fZ', 'now', printf('-%d seconds', i)),
-            CASE WHEN i % 3 = 0 THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now', printf('-%d minutes', i)) END
-     FROM n`,
-  ).run();
+  await seedManyUsers(100_000);
   await env.DB.prepare("ANALYZE").run();
 });
 
@@ -31,7 +22,7 @@ const base: UserListFilters = {
 };
 
 async function plan(filters: UserListFilters) {
-  const { page } = listUsersQueries(createDb(env.DB), filters);
+  const { page } = listUsersQueries(db, filters);
   const { sql, params } = page.toSQL();
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
     .bind(...params)
@@ -41,40 +32,33 @@ async function plan(filters: UserListFilters) {
 
 describe("admin list query plans with 100,000 users", () => {
   it("has the users", async () => {
-    const row = await env.DB.prepare("SELECT count(*) AS n FROM users").first<{ n: number }>();
-    expect(row?.n).toBeGreaterThanOrEqual(100_000);
+    expect(await userCount()).toBeGreaterThanOrEqual(100_000);
   });
 
   const usersAccess = (detail: string[]) => detail.filter((d) => /^(SCAN|SEARCH) users\b/.test(d));
 
-  it.each([
+  it.each<[string, Partial<UserListFilters>]>([
     ["default sort (created_at desc)", {}],
     ["created_at asc", { sortOrder: "asc" }],
     ["username", { sortBy: "username" }],
     ["last_login_at", { sortBy: "last_login_at" }],
-  ] as [string, Partial<UserListFilters>][])(
-    "sorting by %s walks an index, no temporary sort",
-    async (_label, filters) => {
-      const detail = await plan({ ...base, ...filters });
-      expect(usersAccess(detail).every((d) => /USING (COVERING )?INDEX/.test(d))).toBe(true);
-      expect(detail.join("\n")).not.toMatch(/TEMP B-TREE/);
-    },
-  );
+  ])("sorting by %s walks an index, no temporary sort", async (_label, filters) => {
+    const detail = await plan({ ...base, ...filters });
+    expect(usersAccess(detail).every((d) => /USING (COVERING )?INDEX/.test(d))).toBe(true);
+    expect(detail.join("\n")).not.toMatch(/TEMP B-TREE/);
+  });
 
-  it.each([
+  it.each<[string, Partial<UserListFilters>]>([
     ["role", { role: "admin" }],
     ["status, sorted by username", { status: "DISABLED", sortBy: "username" }],
     ["group", { groupId: "ungrouped" }],
     ["role and status", { role: "admin", status: "ACTIVE" }],
-  ] as [string, Partial<UserListFilters>][])(
-    "filtering by %s uses an index, never a full scan",
-    async (_label, filters) => {
-      const detail = await plan({ ...base, ...filters });
-      const access = usersAccess(detail);
-      expect(access.length).toBeGreaterThan(0);
-      expect(access.every((d) => /USING (COVERING )?INDEX/.test(d))).toBe(true);
-    },
-  );
+  ])("filtering by %s uses an index, never a full scan", async (_label, filters) => {
+    const detail = await plan({ ...base, ...filters });
+    const access = usersAccess(detail);
+    expect(access.length).toBeGreaterThan(0);
+    expect(access.every((d) => /USING (COVERING )?INDEX/.test(d))).toBe(true);
+  });
 
   it("substring search scans (documented trade-off) but still sorts by index", async () => {
     const detail = await plan({ ...base, search: "user0001" });

@@ -1,13 +1,20 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { authed, call, createSignedInUser } from "../helpers";
+import { z } from "zod";
+import { call, client, createSignedInUser } from "../helpers";
+import { auditRequestIds } from "../seed";
 
+/** Raw: malformed bodies and wrong content types are what the typed client cannot send. */
 const post = (body: BodyInit, contentType?: string) =>
   call("/users/login/local", {
     method: "POST",
     body,
     headers: contentType ? { "content-type": contentType } : {},
   });
+
+const OpenApiDocument = z.object({
+  openapi: z.string(),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
 
 describe("error model", () => {
   it("answers validation failures with 422 and the detail list shape", async () => {
@@ -26,11 +33,9 @@ describe("error model", () => {
     const wrongType = await post(JSON.stringify({ username: 1, password: ["y"] }), "application/json");
     expect(unknown.status).toBe(422);
     expect(wrongType.status).toBe(422);
-    const { detail } = (await wrongType.json()) as { detail: { loc: unknown[] }[] };
-    expect(detail.map((d) => d.loc)).toEqual([
-      ["body", "username"],
-      ["body", "password"],
-    ]);
+    expect(await wrongType.json()).toMatchObject({
+      detail: [{ loc: ["body", "username"] }, { loc: ["body", "password"] }],
+    });
   });
 
   it("answers malformed JSON with 400 invalid_json", async () => {
@@ -67,32 +72,26 @@ describe("error model", () => {
     expect(await res.json()).toMatchObject({ code: "method_not_allowed" });
   });
 
-  it("gives every response a request id", async () => {
+  it("gives every response our own request id, never the one the client sent", async () => {
     const user = await createSignedInUser();
-    const res = await call("/users/me", authed(user.token));
+    const res = await user.api.users.me.$get();
     expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    const sent = await call("/health", { headers: { "x-request-id": "client-chosen-id" } });
+    const sent = await client({ headers: { "x-request-id": "client-chosen-id" } }).health.$get();
     expect(sent.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("records our own request id in the audit log and keeps the client's apart", async () => {
     const user = await createSignedInUser();
-    const res = await call(
-      "/users/me/profile",
-      authed(user.token, {
-        method: "PUT",
-        headers: { "content-type": "application/json", "x-request-id": "client-chosen-id" },
-        body: JSON.stringify({ bio: "hello" }),
-      }),
+    const res = await user.api.users.me.profile.$put(
+      { json: { bio: "hello" } },
+      { headers: { "x-request-id": "client-chosen-id" } },
     );
     expect(res.status).toBe(200);
     const ours = res.headers.get("x-request-id");
-    const row = await env.DB.prepare(
-      "SELECT request_id, client_request_id FROM audit_log WHERE actor_id = ? AND action = 'user.profile_updated'",
-    )
-      .bind(user.id)
-      .first();
-    expect(row).toEqual({ request_id: ours, client_request_id: "client-chosen-id" });
+    expect(await auditRequestIds(user.id, "user.profile_updated")).toEqual({
+      requestId: ours,
+      clientRequestId: "client-chosen-id",
+    });
   });
 });
 
@@ -100,7 +99,7 @@ describe("API documentation", () => {
   it("serves an OpenAPI 3.1 document generated from the route schemas", async () => {
     const res = await call("/openapi.json");
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = OpenApiDocument.parse(await res.json());
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { readGroup } from "../seed";
 
 type MasterRow = { type: string; name: string; tbl_name: string; sql: string | null };
 
@@ -23,10 +24,7 @@ describe("schema.sql", () => {
     expect(fromSchemaSql).toEqual(fromMigrations);
   });
 
-  it("seeds the reserved ungrouped group in both", async () => {
-    const row = await env.DB.prepare("SELECT name FROM groups WHERE id = 'ungrouped'").first<{
-      name: string;
-    }>();
-    expect(row?.name).toBe("ungrouped");
+  it("the migrations seed the reserved ungrouped group", async () => {
+    expect(await readGroup("ungrouped")).toMatchObject({ name: "ungrouped" });
   });
 });

@@ -1,31 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { authed, call, createSignedInUser, jsonInit } from "../helpers";
+import { bodyAt, createSignedInUser } from "../helpers";
 import { fakeProvider, json } from "./fake-provider";
+import { getConfig, listModels, putConfig as put, uploadYaml as upload, verifyKey } from "./requests";
 
 /** A stored provider key follows its destination, and every write path forgets stale model lists. */
-const put = (token: string, body: unknown) => call("/users/me/config", jsonInit("PUT", body, token));
-const upload = (token: string, yaml: string) => {
-  const form = new FormData();
-  form.append("file", new File([yaml], "prefs.yaml", { type: "application/yaml" }));
-  return call("/users/me/config/import", authed(token, { method: "POST", body: form }));
-};
-const llmKey = async (token: string) => {
-  const body: { effective: { llm: { api_key: { set: boolean } } } } = await (
-    await call("/users/me/config", authed(token))
-  ).json();
-  return body.effective.llm.api_key.set;
-};
+const storeKeyForGoodHost = (token: string, api_key: string) =>
+  put(token, { llm: { provider: "openai_compatible", base_url: "https://good.example.com/v1", api_key } });
+const llmKey = async (token: string) => (await getConfig(token)).body.effective.llm.api_key.set;
 
 describe("a stored key is bound to the provider and base URL it was saved for", () => {
   it("drops the key when only base_url changes, so it is never sent to the new host", async () => {
     const user = await createSignedInUser();
-    await put(user.token, {
-      llm: {
-        provider: "openai_compatible",
-        base_url: "https://good.example.com/v1",
-        api_key: "sk-bound-1234",
-      },
-    });
+    await storeKeyForGoodHost(user.token, "sk-bound-1234");
     expect(await llmKey(user.token)).toBe(true);
     const moved = await put(user.token, {
       llm: { provider: "openai_compatible", base_url: "https://evil.example.net/v1" },
@@ -34,24 +20,15 @@ describe("a stored key is bound to the provider and base URL it was saved for", 
     expect(await llmKey(user.token)).toBe(false);
 
     const calls = fakeProvider(() => json(200, { data: [{ id: "m" }] }));
-    await call("/users/me/config/models?section=llm&provider_name=openai_compatible", authed(user.token));
-    await call(
-      "/users/me/config/verify_llm",
-      jsonInit("POST", { provider: "openai_compatible" }, user.token),
-    );
+    await listModels(user.token, "llm", "openai_compatible");
+    await verifyKey(user.token, "llm", { provider: "openai_compatible" });
     expect(calls.every((c) => c.headers.authorization === undefined)).toBe(true);
     expect(JSON.stringify(calls)).not.toContain("sk-bound-1234");
   });
 
   it("drops the key when a YAML import moves the base URL", async () => {
     const user = await createSignedInUser();
-    await put(user.token, {
-      llm: {
-        provider: "openai_compatible",
-        base_url: "https://good.example.com/v1",
-        api_key: "sk-bound-5678",
-      },
-    });
+    await storeKeyForGoodHost(user.token, "sk-bound-5678");
     const res = await upload(
       user.token,
       "version: 1\npreferences:\n  llm:\n    provider: openai_compatible\n    base_url: https://evil.example.net/v1\n",
@@ -69,10 +46,7 @@ describe("a stored key is bound to the provider and base URL it was saved for", 
       llm: { provider: "openai_compatible", base_url: "https://b.example.com/v1", api_key: "sk-second-2222" },
     });
     const calls = fakeProvider(() => json(200, { data: [] }));
-    await call(
-      "/users/me/config/verify_llm",
-      jsonInit("POST", { provider: "openai_compatible" }, user.token),
-    );
+    await verifyKey(user.token, "llm", { provider: "openai_compatible" });
     expect(calls[0]).toMatchObject({ url: "https://b.example.com/v1/models" });
     expect(calls[0]?.headers.authorization).toBe("Bearer sk-second-2222");
   });
@@ -85,9 +59,8 @@ describe("model-list cache", () => {
     let served = ["old-model"];
     fakeProvider(() => json(200, { data: served.map((id) => ({ id })) }));
     const list = async () => {
-      const res = await call("/users/me/config/models?section=llm&provider_name=openai", authed(user.token));
-      const body: { models: string[] } = await res.json();
-      return body.models;
+      const res = await listModels(user.token, "llm", "openai");
+      return (await bodyAt(res, 200)).models;
     };
     expect(await list()).toEqual(["old-model"]);
     served = ["new-model"];
@@ -110,9 +83,10 @@ describe("YAML import limits", () => {
     ]) {
       const res = await upload(user.token, yaml);
       expect(res.status).toBe(400);
-      const body: { detail: string; code: string } = await res.json();
-      expect(body.code).toBe("invalid_yaml");
-      expect(body.detail).not.toMatch(/call stack/i);
+      expect(await res.json()).toMatchObject({
+        code: "invalid_yaml",
+        detail: expect.not.stringMatching(/call stack/i),
+      });
     }
   });
 });

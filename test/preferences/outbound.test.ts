@@ -1,10 +1,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { checkBaseUrl } from "../../src/domain/preferences/outbound";
-import { authed, call, createSignedInUser, jsonInit } from "../helpers";
+import { call, createSignedInUser } from "../helpers";
 import { fakeProvider, json } from "./fake-provider";
+import { listModels, putConfig, verifyKey } from "./requests";
 
 const production = { allowPrivate: false, timeoutMs: 8000, maxBytes: 65536 };
+
+const storeLlmKey = (token: string, provider: string, api_key: string) =>
+  putConfig(token, { llm: { provider, api_key } });
+const verifyLlm = (token: string, json: { provider: string; api_key: string; base_url?: string }) =>
+  verifyKey(token, "llm", json);
+const models = (token: string, provider_name: string) => listModels(token, "llm", provider_name);
 
 describe("custom base URLs (SSRF guard)", () => {
   it.each([
@@ -43,14 +50,11 @@ describe("custom base URLs (SSRF guard)", () => {
   it("a refused URL causes no request at all", async () => {
     const user = await createSignedInUser();
     const calls = fakeProvider(() => json(200, {}));
-    const res = await call(
-      "/users/me/config/verify_llm",
-      jsonInit(
-        "POST",
-        { provider: "openai_compatible", api_key: "k-1234", base_url: "ftp://files.example.com/v1" },
-        user.token,
-      ),
-    );
+    const res = await verifyLlm(user.token, {
+      provider: "openai_compatible",
+      api_key: "k-1234",
+      base_url: "ftp://files.example.com/v1",
+    });
     expect(res.status).toBe(422);
     expect(calls).toHaveLength(0);
   });
@@ -58,14 +62,11 @@ describe("custom base URLs (SSRF guard)", () => {
   it("verifies an OpenAI-compatible server at its custom base URL", async () => {
     const user = await createSignedInUser();
     const calls = fakeProvider(() => json(200, { data: [{ id: "local-model" }] }));
-    const res = await call(
-      "/users/me/config/verify_llm",
-      jsonInit(
-        "POST",
-        { provider: "openai_compatible", api_key: "k-1234", base_url: "https://llm.example.com/v1" },
-        user.token,
-      ),
-    );
+    const res = await verifyLlm(user.token, {
+      provider: "openai_compatible",
+      api_key: "k-1234",
+      base_url: "https://llm.example.com/v1",
+    });
     expect(await res.json()).toMatchObject({ ok: true });
     expect(calls[0]?.url).toBe("https://llm.example.com/v1/models");
   });
@@ -73,14 +74,11 @@ describe("custom base URLs (SSRF guard)", () => {
   it("refuses a custom base_url for a provider that does not take one", async () => {
     const user = await createSignedInUser();
     const calls = fakeProvider(() => json(200, {}));
-    const res = await call(
-      "/users/me/config/verify_llm",
-      jsonInit(
-        "POST",
-        { provider: "openai", api_key: "k-1234", base_url: "https://evil.example.com" },
-        user.token,
-      ),
-    );
+    const res = await verifyLlm(user.token, {
+      provider: "openai",
+      api_key: "k-1234",
+      base_url: "https://evil.example.com",
+    });
     expect(res.status).toBe(422);
     expect(calls).toHaveLength(0);
   });
@@ -91,10 +89,7 @@ describe("custom base URLs (SSRF guard)", () => {
     // Fixed 60 s windows: go until the first 429 rather than expecting it at exactly the 11th call.
     const statuses: number[] = [];
     for (let i = 0; i < 25 && !statuses.includes(429); i++) {
-      const res = await call(
-        "/users/me/config/verify_llm",
-        jsonInit("POST", { provider: "openai", api_key: "k-1234" }, user.token),
-      );
+      const res = await verifyLlm(user.token, { provider: "openai", api_key: "k-1234" });
       statuses.push(res.status);
     }
     expect(statuses.at(-1)).toBe(429);
@@ -107,7 +102,7 @@ describe("GET /users/me/config/models", () => {
   it("returns the static list without a key, saying so", async () => {
     const user = await createSignedInUser();
     const calls = fakeProvider(() => json(200, {}));
-    const res = await call("/users/me/config/models?provider_name=anthropic&section=llm", authed(user.token));
+    const res = await models(user.token, "anthropic");
     expect(await res.json()).toMatchObject({
       source: "static",
       models: expect.arrayContaining(["claude-opus-4-7"]),
@@ -117,26 +112,17 @@ describe("GET /users/me/config/models", () => {
 
   it("fetches the live list with the stored key, then serves it from the KV cache", async () => {
     const user = await createSignedInUser();
-    await call(
-      "/users/me/config",
-      jsonInit("PUT", { llm: { provider: "anthropic", api_key: "sk-ant-secret-9999" } }, user.token),
-    );
+    await storeLlmKey(user.token, "anthropic", "sk-ant-secret-9999");
     const calls = fakeProvider(() =>
       json(200, { data: [{ id: "claude-new-1" }, { id: "claude-new-2" }], has_more: false }),
     );
-    const first = await call(
-      "/users/me/config/models?provider_name=anthropic&section=llm",
-      authed(user.token),
-    );
+    const first = await models(user.token, "anthropic");
     expect(await first.json()).toMatchObject({
       source: "live",
       cached: false,
       models: ["claude-new-1", "claude-new-2"],
     });
-    const second = await call(
-      "/users/me/config/models?provider_name=anthropic&section=llm",
-      authed(user.token),
-    );
+    const second = await models(user.token, "anthropic");
     expect(await second.json()).toMatchObject({
       source: "live",
       cached: true,
@@ -151,22 +137,19 @@ describe("GET /users/me/config/models", () => {
 
   it("falls back to the static list when the provider fails", async () => {
     const user = await createSignedInUser();
-    await call(
-      "/users/me/config",
-      jsonInit("PUT", { llm: { provider: "openai", api_key: "sk-1234" } }, user.token),
-    );
+    await storeLlmKey(user.token, "openai", "sk-1234");
     fakeProvider(() => json(500, {}));
-    const res = await call("/users/me/config/models?provider_name=openai&section=llm", authed(user.token));
+    const res = await models(user.token, "openai");
     expect(await res.json()).toMatchObject({ source: "static", models: expect.arrayContaining(["gpt-5"]) });
   });
 
   it("answers 404 for an unknown provider and 422 for an unknown section", async () => {
     const user = await createSignedInUser();
+    expect((await models(user.token, "skynet")).status).toBe(404);
     expect(
-      (await call("/users/me/config/models?provider_name=skynet&section=llm", authed(user.token))).status,
-    ).toBe(404);
-    expect(
-      (await call("/users/me/config/models?provider_name=openai&section=video", authed(user.token))).status,
+      // Raw: the typed client knows there is no section "video".
+      (await call("/users/me/config/models?provider_name=openai&section=video", { token: user.token }))
+        .status,
     ).toBe(422);
   });
 });

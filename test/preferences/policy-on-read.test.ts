@@ -1,23 +1,21 @@
+import type { InferRequestType } from "hono/client";
 import { describe, expect, it } from "vitest";
-import { authed, call, createSignedInUserInGroup, jsonInit, loginAdmin } from "../helpers";
+import { type api, bodyAt, createSignedInUserInGroup, loginAdmin } from "../helpers";
 import { fakeProvider, json } from "./fake-provider";
+import { getConfig as getFullConfig, listModels, putConfig as put, verifyKey } from "./requests";
+
+const getConfig = async (token: string) => (await getFullConfig(token)).body.effective;
 
 /**
  * The group policy applies when preferences are read and used, not only when they are written:
  * a value chosen before the policy tightened is reported as blocked, the next allowed layer
  * applies, and no outbound call uses it.
  */
-const put = (token: string, body: unknown) => call("/users/me/config", jsonInit("PUT", body, token));
-const getConfig = async (token: string) => {
-  const res = await call("/users/me/config", authed(token));
-  const body: { effective: Record<string, { blocked: unknown[] } & Record<string, unknown>> } =
-    await res.json();
-  return body.effective;
-};
+type Policy = InferRequestType<(typeof api.users.admin.groups)[":gid"]["$put"]>["json"]["policy"];
 
-async function tightenPolicy(groupId: string, policy: unknown) {
+async function tightenPolicy(groupId: string, policy: Policy) {
   const admin = await loginAdmin();
-  const res = await call(`/users/admin/groups/${groupId}`, jsonInit("PUT", { policy }, admin));
+  const res = await admin.api.users.admin.groups[":gid"].$put({ param: { gid: groupId }, json: { policy } });
   expect(res.status).toBe(200);
 }
 
@@ -40,15 +38,9 @@ describe("group policy on read", () => {
         policy: expect.objectContaining({ group_id: user.groupId }),
       }),
     ]);
-    const models = await call(
-      "/users/me/config/models?section=tts&provider_name=elevenlabs",
-      authed(user.token),
-    );
+    const models = await listModels(user.token, "tts", "elevenlabs");
     expect(models.status).toBe(403);
-    const verify = await call(
-      "/users/me/config/verify_tts",
-      jsonInit("POST", { provider: "elevenlabs" }, user.token),
-    );
+    const verify = await verifyKey(user.token, "tts", { provider: "elevenlabs" });
     expect(verify.status).toBe(403);
     expect(await verify.json()).toMatchObject({ code: "policy_forbidden" });
     expect(calls).toHaveLength(0);
@@ -63,17 +55,11 @@ describe("group policy on read", () => {
     const llm = (await getConfig(user.token)).llm;
     expect(llm).toMatchObject({ api_key: { set: false, source: null } });
     expect(llm?.blocked).toEqual([expect.objectContaining({ field: "api_key", layer: "user" })]);
-    const stored = await call(
-      "/users/me/config/verify_llm",
-      jsonInit("POST", { provider: "openai" }, user.token),
-    );
+    const stored = await verifyKey(user.token, "llm", { provider: "openai" });
     expect(stored.status).toBe(422);
-    const given = await call(
-      "/users/me/config/verify_llm",
-      jsonInit("POST", { provider: "openai", api_key: "sk-other-5678" }, user.token),
-    );
+    const given = await verifyKey(user.token, "llm", { provider: "openai", api_key: "sk-other-5678" });
     expect(given.status).toBe(403);
-    const models = await call("/users/me/config/models?section=llm&provider_name=openai", authed(user.token));
+    const models = await listModels(user.token, "llm", "openai");
     expect(await models.json()).toMatchObject({ source: "static" });
     expect(calls).toHaveLength(0);
   });
@@ -87,10 +73,10 @@ describe("group policy on read", () => {
     const llm = (await getConfig(user.token)).llm;
     expect(llm).toMatchObject({ provider: { value: "ollama" }, base_url: { value: null, source: null } });
     expect(llm?.blocked).toEqual([expect.objectContaining({ field: "base_url", layer: "user" })]);
-    const verify = await call(
-      "/users/me/config/verify_llm",
-      jsonInit("POST", { provider: "ollama", base_url: "https://other.example.com" }, user.token),
-    );
+    const verify = await verifyKey(user.token, "llm", {
+      provider: "ollama",
+      base_url: "https://other.example.com",
+    });
     expect(verify.status).toBe(403);
     expect(calls).toHaveLength(0);
   });
@@ -104,13 +90,14 @@ describe("group policy on read", () => {
     const llm = (await getConfig(user.token)).llm;
     expect(llm).toMatchObject({ model: { value: "gpt-5-mini", source: "system" } });
     expect(llm?.blocked).toEqual([expect.objectContaining({ field: "model", value: "o3", layer: "user" })]);
-    const models = await call("/users/me/config/models?section=llm&provider_name=openai", authed(user.token));
-    const list: { models: string[] } = await models.json();
+    const models = await listModels(user.token, "llm", "openai");
+    const list = await bodyAt(models, 200);
     expect(list.models.sort()).toEqual(["gpt-5", "gpt-5-mini"]);
-    const verify = await call(
-      "/users/me/config/verify_llm",
-      jsonInit("POST", { provider: "openai", api_key: "sk-x-1234", model: "o3" }, user.token),
-    );
+    const verify = await verifyKey(user.token, "llm", {
+      provider: "openai",
+      api_key: "sk-x-1234",
+      model: "o3",
+    });
     expect(verify.status).toBe(403);
   });
 });

@@ -1,19 +1,13 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  authed,
-  call,
-  createSignedInUser,
-  createSignedInUserInGroup,
-  jsonInit,
-  loginAdmin,
-} from "../helpers";
+import { z } from "zod";
+import { bodyAt, call, createSignedInUser, createSignedInUserInGroup, loginAdmin } from "../helpers";
+import { auditDetails, maxPreferencesVersion, preferencesRowCount } from "../seed";
+import { uploadYaml as upload } from "./requests";
 
-const upload = (token: string, yaml: string, query = "", type = "application/yaml") => {
-  const form = new FormData();
-  form.append("file", new File([yaml], "prefs.yaml", { type }));
-  return call(`/users/me/config/import${query}`, authed(token, { method: "POST", body: form }));
-};
+const ImportResult = z.object({
+  dry_run: z.boolean(),
+  changes: z.array(z.object({ section: z.string(), field: z.string(), from: z.unknown(), to: z.unknown() })),
+});
 
 const VALID = `version: 1
 preferences:
@@ -28,23 +22,19 @@ preferences:
     api_key: dg-imported-key-4321
 `;
 
-const version = async () =>
-  (await env.DB.prepare("SELECT max(version) AS v FROM user_preferences").first<{ v: number | null }>())?.v ??
-  0;
-
 describe("GET /users/me/config/export", () => {
   it("is for administrators only", async () => {
     const user = await createSignedInUser();
-    expect((await call("/users/me/config/export", authed(user.token))).status).toBe(403);
+    expect((await user.api.users.me.config.export.$get()).status).toBe(403);
   });
 
   it("returns YAML with a filename, a version and masked secrets", async () => {
     const admin = await loginAdmin();
-    await call(
-      "/users/me/config",
-      jsonInit("PUT", { llm: { provider: "openai", api_key: "sk-export-secret-wxyz" } }, admin),
-    );
-    const res = await call("/users/me/config/export", authed(admin));
+    await admin.api.users.me.config.$put({
+      header: {},
+      json: { llm: { provider: "openai", api_key: "sk-export-secret-wxyz" } },
+    });
+    const res = await admin.api.users.me.config.export.$get();
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/yaml");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="preferences-admin.yaml"');
@@ -56,24 +46,18 @@ describe("GET /users/me/config/export", () => {
 
   it("export then import is a no-op that keeps the stored key", async () => {
     const admin = await loginAdmin();
-    await call(
-      "/users/me/config",
-      jsonInit(
-        "PUT",
-        { tts: { provider: "elevenlabs", model: "eleven_v3", api_key: "xi-round-trip-5555" } },
-        admin,
-      ),
-    );
-    const before = await version();
-    const yaml = await (await call("/users/me/config/export", authed(admin))).text();
-    const res = await upload(admin, yaml);
+    await admin.api.users.me.config.$put({
+      header: {},
+      json: { tts: { provider: "elevenlabs", model: "eleven_v3", api_key: "xi-round-trip-5555" } },
+    });
+    const before = await maxPreferencesVersion();
+    const yaml = await (await admin.api.users.me.config.export.$get()).text();
+    const res = await upload(admin.token, yaml);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ dry_run: false, changes: [] });
-    expect(await version()).toBe(before);
-    const config = (await (await call("/users/me/config", authed(admin))).json()) as {
-      overrides: { tts: { api_key: unknown } };
-    };
-    expect(config.overrides.tts.api_key).toEqual({ set: true, last4: "5555" });
+    expect(await maxPreferencesVersion()).toBe(before);
+    const config = await bodyAt(await admin.api.users.me.config.$get(), 200);
+    expect(config.overrides.tts?.api_key).toEqual({ set: true, last4: "5555" });
   });
 });
 
@@ -82,10 +66,7 @@ describe("POST /users/me/config/import", () => {
     const user = await createSignedInUser();
     const res = await upload(user.token, VALID, "?dry_run=true");
     expect(res.status).toBe(200);
-    const body = (await res.json()) as {
-      dry_run: boolean;
-      changes: { section: string; field: string; to: unknown }[];
-    };
+    const body = ImportResult.parse(await res.json());
     expect(body.dry_run).toBe(true);
     expect(body.changes).toEqual(
       expect.arrayContaining([
@@ -93,28 +74,19 @@ describe("POST /users/me/config/import", () => {
         { section: "stt", field: "api_key", from: null, to: "set" },
       ]),
     );
-    const row = await env.DB.prepare("SELECT count(*) AS n FROM user_preferences WHERE user_id = ?")
-      .bind(user.id)
-      .first<{ n: number }>();
-    expect(row?.n).toBe(0);
+    expect(await preferencesRowCount(user.id)).toBe(0);
   });
 
   it("applies the document in one batch, with an audit record and an encrypted key", async () => {
     const user = await createSignedInUser();
     const res = await upload(user.token, VALID);
     expect(res.status).toBe(200);
-    const config = (await (await call("/users/me/config", authed(user.token))).json()) as {
-      overrides: Record<string, { provider: string; api_key: { last4: string | null } } | null>;
-    };
+    const config = await bodyAt(await user.api.users.me.config.$get(), 200);
     expect(config.overrides.llm?.provider).toBe("anthropic");
     expect(config.overrides.stt?.api_key.last4).toBe("4321");
-    const audit = await env.DB.prepare(
-      "SELECT details FROM audit_log WHERE action = 'user.preferences_imported' AND target_id = ?",
-    )
-      .bind(user.id)
-      .first<{ details: string }>();
-    expect(audit?.details).toContain("stt:deepgram");
-    expect(audit?.details).not.toContain("dg-imported-key");
+    const audit = await auditDetails("user.preferences_imported", user.id);
+    expect(audit).toContain("stt:deepgram");
+    expect(audit).not.toContain("dg-imported-key");
   });
 
   const bad: [string, string, number, string][] = [
@@ -138,10 +110,7 @@ describe("POST /users/me/config/import", () => {
     const res = await upload(user.token, yaml);
     expect(res.status).toBe(status);
     expect(JSON.stringify(await res.json())).toContain(message);
-    const row = await env.DB.prepare("SELECT count(*) AS n FROM user_preferences WHERE user_id = ?")
-      .bind(user.id)
-      .first<{ n: number }>();
-    expect(row?.n).toBe(0);
+    expect(await preferencesRowCount(user.id)).toBe(0);
   });
 
   it("refuses a file over 256 KiB with 413", async () => {
@@ -152,7 +121,11 @@ describe("POST /users/me/config/import", () => {
 
   it("refuses a body that is not multipart with 415", async () => {
     const user = await createSignedInUser();
-    const res = await call("/users/me/config/import", jsonInit("POST", { version: 1 }, user.token));
+    const res = await call("/users/me/config/import", {
+      method: "POST",
+      json: { version: 1 },
+      token: user.token,
+    });
     expect(res.status).toBe(415);
   });
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { clearFaults, d1FaultPending, injectFaults } from "../../src/platform/faults";
-import { authed, BASE, call, createSignedInUser, jsonInit } from "../helpers";
+import { call, createSignedInUser } from "../helpers";
 import { fakeProvider } from "../preferences/fake-provider";
 import { snapshotD1 } from "./d1-snapshot";
 
@@ -26,17 +26,18 @@ const writes: Write[] = [
     prepare: async () => {
       const user = await createSignedInUser();
       return () =>
-        call(
-          "/users/me/config",
-          jsonInit("PUT", { llm: { provider: "openai", api_key: "sk-fault-1234" } }, user.token),
-        );
+        call("/users/me/config", {
+          method: "PUT",
+          json: { llm: { provider: "openai", api_key: "sk-fault-1234" } },
+          token: user.token,
+        });
     },
   },
   {
     name: "PUT /users/me/profile",
     prepare: async () => {
       const user = await createSignedInUser();
-      return () => call("/users/me/profile", jsonInit("PUT", { bio: "faulty" }, user.token));
+      return () => call("/users/me/profile", { method: "PUT", json: { bio: "faulty" }, token: user.token });
     },
   },
   {
@@ -44,10 +45,11 @@ const writes: Write[] = [
     prepare: async () => {
       const user = await createSignedInUser();
       return () =>
-        call(
-          "/users/password",
-          jsonInit("PUT", { current_password: user.password, new_password: "a new faulty pass" }, user.token),
-        );
+        call("/users/password", {
+          method: "PUT",
+          json: { current_password: user.password, new_password: "a new faulty pass" },
+          token: user.token,
+        });
     },
   },
   {
@@ -56,7 +58,7 @@ const writes: Write[] = [
       const user = await createSignedInUser();
       const yaml =
         "version: 1\npreferences:\n  llm:\n    provider: anthropic\n    api_key: sk-ant-fault-9\n  tts: null\n  stt: null\n";
-      return () => call("/users/me/config/import", authed(user.token, { method: "POST", body: form(yaml) }));
+      return () => call("/users/me/config/import", { token: user.token, method: "POST", body: form(yaml) });
     },
   },
   {
@@ -65,10 +67,11 @@ const writes: Write[] = [
       const admin = await createSignedInUser({ role: "admin" });
       const username = `f-${crypto.randomUUID().slice(0, 8)}`;
       return () =>
-        call(
-          "/users/admin/users",
-          jsonInit("POST", { username, password: "a long enough pass" }, admin.token),
-        );
+        call("/users/admin/users", {
+          method: "POST",
+          json: { username, password: "a long enough pass" },
+          token: admin.token,
+        });
     },
   },
   {
@@ -77,21 +80,30 @@ const writes: Write[] = [
       const admin = await createSignedInUser({ role: "admin" });
       const target = await createSignedInUser();
       return () =>
-        call(`/users/admin/users/${target.id}/role`, jsonInit("PUT", { role: "admin" }, admin.token));
+        call(`/users/admin/users/${target.id}/role`, {
+          method: "PUT",
+          json: { role: "admin" },
+          token: admin.token,
+        });
     },
   },
   {
     name: "DELETE /users/admin/groups/{gid} with members",
     prepare: async () => {
       const admin = await createSignedInUser({ role: "admin" });
-      const created = await call(
-        "/users/admin/groups",
-        jsonInit("POST", { name: `fault-${crypto.randomUUID()}` }, admin.token),
-      );
+      const created = await call("/users/admin/groups", {
+        method: "POST",
+        json: { name: `fault-${crypto.randomUUID()}` },
+        token: admin.token,
+      });
       const { id }: { id: string } = await created.json();
       const member = await createSignedInUser();
-      await call(`/users/admin/users/${member.id}/group`, jsonInit("PUT", { group_id: id }, admin.token));
-      return () => call(`/users/admin/groups/${id}`, authed(admin.token, { method: "DELETE" }));
+      await call(`/users/admin/users/${member.id}/group`, {
+        method: "PUT",
+        json: { group_id: id },
+        token: admin.token,
+      });
+      return () => call(`/users/admin/groups/${id}`, { token: admin.token, method: "DELETE" });
     },
   },
 ];
@@ -122,7 +134,7 @@ describe("fault injection: KV failing", () => {
   it("answers 503 with a clear message when sessions cannot be read", async () => {
     const user = await createSignedInUser();
     injectFaults({ failKv: ["read"] });
-    const res = await call("/users/me", authed(user.token));
+    const res = await call("/users/me", { token: user.token });
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
     expect(await res.json()).toEqual({
@@ -134,31 +146,35 @@ describe("fault injection: KV failing", () => {
   it("answers 503 when a session cannot be written at sign-in", async () => {
     const user = await createSignedInUser();
     injectFaults({ failKv: ["write"] });
-    const res = await call(
-      "/users/login/local",
-      jsonInit("POST", { username: user.username, password: user.password }),
-    );
+    const res = await call("/users/login/local", {
+      method: "POST",
+      json: { username: user.username, password: user.password },
+    });
     expect(res.status).toBe(503);
   });
 });
 
 describe("providers that misbehave get a classified result", () => {
   const app = createApp();
-  const withTimeout = (path: string, init: RequestInit) =>
-    app.request(`${BASE}${path}`, init, { ...env, PROVIDER_TIMEOUT_MS: "300" });
+  // The same Worker with a short provider timeout.
+  const shortTimeout = (request: Request) =>
+    Promise.resolve(app.fetch(request, { ...env, PROVIDER_TIMEOUT_MS: "300" }));
 
   it("garbage and truncated JSON in a model list fall back to the static list", async () => {
     const user = await createSignedInUser();
-    await call(
-      "/users/me/config",
-      jsonInit("PUT", { llm: { provider: "openai", api_key: "sk-garbage-1" } }, user.token),
-    );
+    await call("/users/me/config", {
+      method: "PUT",
+      json: { llm: { provider: "openai", api_key: "sk-garbage-1" } },
+      token: user.token,
+    });
     for (const body of ["<html>oops</html>", '{"data":[{"id":"gpt', "\u0000\u0001binary"]) {
       fakeProvider(
         () => new Response(body, { status: 200, headers: { "content-type": "application/json" } }),
       );
       await env.KV.delete(`models:${crypto.randomUUID()}`);
-      const res = await call("/users/me/config/models?section=llm&provider_name=openai", authed(user.token));
+      const res = await call("/users/me/config/models?section=llm&provider_name=openai", {
+        token: user.token,
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ source: "static" });
     }
@@ -178,10 +194,12 @@ describe("providers that misbehave get a classified result", () => {
           { status: 200 },
         ),
     );
-    const res = await withTimeout(
-      "/users/me/config/verify_llm",
-      jsonInit("POST", { provider: "openai", api_key: "sk-slow-1234" }, user.token),
-    );
+    const res = await call("/users/me/config/verify_llm", {
+      worker: shortTimeout,
+      method: "POST",
+      json: { provider: "openai", api_key: "sk-slow-1234" },
+      token: user.token,
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: false, status: "timeout" });
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { groups, identities, users } from "../../src/db/schema";
 import { signInWithIdentity } from "../../src/domain/oidc/provision";
-import { call, createSignedInUser, createUser, jsonInit } from "../helpers";
+import { call, createSignedInUser, createUser } from "../helpers";
 
 /**
  * Two valid requests racing each other end in a clear answer (a 2xx for the winner, a 4xx for
@@ -15,7 +15,7 @@ const ROUNDS = 5;
 const statusesOf = (responses: Response[]) => responses.map((r) => r.status);
 const noServerErrors = (responses: Response[]) =>
   expect(statusesOf(responses).filter((s) => s >= 500)).toEqual([]);
-const bearer = (token: string, method: string) => ({ method, headers: { authorization: `Bearer ${token}` } });
+const bearer = (token: string, method: string) => ({ token, method });
 
 async function activeAdmins() {
   const [row] = await db
@@ -36,8 +36,12 @@ describe("races between valid requests", () => {
         .set({ status: "DISABLED" })
         .where(and(eq(users.role, "admin"), ne(users.id, a.id), ne(users.id, b.id)));
       const responses = await Promise.all([
-        call(`/users/admin/users/${b.id}/role`, jsonInit("PUT", { role: "user" }, a.token)),
-        call(`/users/admin/users/${a.id}/status`, jsonInit("PUT", { status: "DISABLED" }, b.token)),
+        call(`/users/admin/users/${b.id}/role`, { method: "PUT", json: { role: "user" }, token: a.token }),
+        call(`/users/admin/users/${a.id}/status`, {
+          method: "PUT",
+          json: { status: "DISABLED" },
+          token: b.token,
+        }),
         call(`/users/admin/users/${b.id}`, bearer(a.token, "DELETE")),
         call(`/users/admin/users/${a.id}`, bearer(b.token, "DELETE")),
       ]);
@@ -51,28 +55,26 @@ describe("races between valid requests", () => {
   it("deleting a group while users are assigned to it or created into it never leaves a user in a deleted group", async () => {
     const { token: admin } = await createSignedInUser({ role: "admin" });
     for (let round = 0; round < ROUNDS; round++) {
-      const created = await call(
-        "/users/admin/groups",
-        jsonInit("POST", { name: `race-${crypto.randomUUID()}` }, admin),
-      );
+      const created = await call("/users/admin/groups", {
+        method: "POST",
+        json: { name: `race-${crypto.randomUUID()}` },
+        token: admin,
+      });
       const { id: gid }: { id: string } = await created.json();
       const members = await Promise.all([createUser(), createUser()]);
       const responses = await Promise.all([
         ...members.map((m) =>
-          call(`/users/admin/users/${m.id}/group`, jsonInit("PUT", { group_id: gid }, admin)),
+          call(`/users/admin/users/${m.id}/group`, { method: "PUT", json: { group_id: gid }, token: admin }),
         ),
-        call(
-          "/users/admin/users",
-          jsonInit(
-            "POST",
-            {
-              username: `new-${crypto.randomUUID().slice(0, 8)}`,
-              password: "a long enough pass",
-              group_id: gid,
-            },
-            admin,
-          ),
-        ),
+        call("/users/admin/users", {
+          method: "POST",
+          json: {
+            username: `new-${crypto.randomUUID().slice(0, 8)}`,
+            password: "a long enough pass",
+            group_id: gid,
+          },
+          token: admin,
+        }),
         call(`/users/admin/groups/${gid}`, bearer(admin, "DELETE")),
       ]);
       noServerErrors(responses);
@@ -89,14 +91,16 @@ describe("races between valid requests", () => {
   it("concurrent preference writes with the same If-Match give exactly one success", async () => {
     const user = await createSignedInUser();
     for (let round = 0; round < ROUNDS; round++) {
-      const current = await call("/users/me/config", { headers: { authorization: `Bearer ${user.token}` } });
+      const current = await call("/users/me/config", { token: user.token });
       const etag = current.headers.get("etag") ?? "";
       const responses = await Promise.all(
         ["gpt-5", "gpt-5-mini", "o3"].map((model) =>
-          call(
-            "/users/me/config",
-            jsonInit("PUT", { llm: { provider: "openai", model } }, user.token, { "if-match": etag }),
-          ),
+          call("/users/me/config", {
+            method: "PUT",
+            json: { llm: { provider: "openai", model } },
+            token: user.token,
+            headers: { "if-match": etag },
+          }),
         ),
       );
       noServerErrors(responses);
@@ -110,10 +114,11 @@ describe("races between valid requests", () => {
       const username = `same-${crypto.randomUUID().slice(0, 8)}`;
       const responses = await Promise.all(
         [username, username.toUpperCase(), username].map((name) =>
-          call(
-            "/users/admin/users",
-            jsonInit("POST", { username: name, password: "a long enough pass" }, admin),
-          ),
+          call("/users/admin/users", {
+            method: "POST",
+            json: { username: name, password: "a long enough pass" },
+            token: admin,
+          }),
         ),
       );
       noServerErrors(responses);
@@ -142,7 +147,8 @@ describe("races between valid requests", () => {
 
   it("group names that differ only in Unicode form or case collide", async () => {
     const { token: admin } = await createSignedInUser({ role: "admin" });
-    const create = (name: string) => call("/users/admin/groups", jsonInit("POST", { name }, admin));
+    const create = (name: string) =>
+      call("/users/admin/groups", { method: "POST", json: { name }, token: admin });
     const suffix = crypto.randomUUID().slice(0, 6);
     expect((await create(`Straße ${suffix}`)).status).toBe(201);
     expect((await create(`STRASSE ${suffix}`)).status).toBe(409);
