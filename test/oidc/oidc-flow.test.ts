@@ -126,7 +126,7 @@ describe("GET /users/login/callback", () => {
       "/users/login/exchange",
       jsonInit("POST", { code }, undefined, { origin: "https://evil.example.com" }),
     );
-    expect(wrongOrigin.status).toBe(400);
+    expect(wrongOrigin.status).toBe(403); // cross_site_request, before the code is looked at
     const res2 = await signIn({ sub: "exchange-subject" });
     const code2 = new URL(res2.headers.get("location") ?? "").searchParams.get("login_code");
     const ok = await call(
