@@ -6,7 +6,9 @@ import { createRouter } from "./http/create-router";
 import { handleError } from "./http/error-handler";
 import { createNotFoundHandler } from "./http/not-found";
 import { API_PREFIX, registerOpenApi } from "./http/openapi";
+import { cors, refuseCrossSiteWrites } from "./http/origin";
 import { assignRequestId } from "./http/request-context";
+import { securityHeaders } from "./http/security-headers";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
@@ -40,8 +42,10 @@ export type AppType = ReturnType<typeof createApi>;
 /** The one app factory: the Worker entry point and every test build the app through it. */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
-  app.use("*", assignRequestId);
-  app.use(`${API_PREFIX}/*`, limitBodies, bindStorage);
+  // Order matters: headers wrap everything; CORS preflights and cross-site writes are answered
+  // before bodies are read or storage is bound (docs/browser-security.md).
+  app.use("*", assignRequestId, securityHeaders);
+  app.use(`${API_PREFIX}/*`, cors, refuseCrossSiteWrites, limitBodies, bindStorage);
   app.onError(handleError);
   app.notFound(createNotFoundHandler(app));
 

@@ -23,6 +23,10 @@ export const ERROR_CODES = {
   account_disabled: { status: 403, meaning: "The account is disabled or locked by an administrator" },
   password_change_required: { status: 403, meaning: "Change the password before anything else" },
   wrong_password: { status: 403, meaning: "The current password is wrong" },
+  cross_site_request: {
+    status: 403,
+    meaning: "A browser request from an origin not allowed to make it (see FRONTEND_ORIGINS)",
+  },
   policy_forbidden: {
     status: 403,
     meaning: "The group policy does not allow this provider, model or setting",

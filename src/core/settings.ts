@@ -1,4 +1,5 @@
 import { AppError } from "./errors";
+import { parseOriginList } from "./origins";
 
 /**
  * Deployment configuration read from bindings. Every setting has a documented default (README,
@@ -9,6 +10,7 @@ export interface ServiceConfig {
   loginMaxFailures: number;
   loginLockBaseSeconds: number;
   loginLockMaxSeconds: number;
+  /** Normalised by core/origins.ts: the allow-list of CSRF, CORS and frontend redirects. */
   frontendOrigins: string[];
   frontendDefaultUri: string;
   /** Outbound provider calls may reach loopback and private addresses (development only). */
@@ -33,10 +35,7 @@ export function readConfig(env: Env): ServiceConfig {
     loginMaxFailures: positiveInt(env, "LOGIN_MAX_FAILURES", 5),
     loginLockBaseSeconds: positiveInt(env, "LOGIN_LOCK_BASE_SECONDS", 60),
     loginLockMaxSeconds: positiveInt(env, "LOGIN_LOCK_MAX_SECONDS", 3600),
-    frontendOrigins: (env.FRONTEND_ORIGINS ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    frontendOrigins: parseOriginList(env.FRONTEND_ORIGINS, "FRONTEND_ORIGINS"),
     frontendDefaultUri: env.FRONTEND_DEFAULT_URI ?? "",
     allowPrivateProviderUrls: env.ALLOW_PRIVATE_PROVIDER_URLS === "true",
     providerTimeoutMs: positiveInt(env, "PROVIDER_TIMEOUT_MS", 8000),

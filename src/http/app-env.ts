@@ -26,6 +26,8 @@ export interface AppVariables {
   kv: KvStore;
   /** Set by the `requireUser` / `requireAdmin` middleware (undefined on anonymous routes). */
   auth: AuthContext;
+  /** Set by issueSession: the caller proved who they are in this request (see bindings.ts). */
+  signedIn: boolean;
 }
 
 export interface AppEnv {

@@ -38,8 +38,9 @@ function openSession(c: Context<AppEnv>): D1DatabaseSession {
 
 /**
  * Builds the request's storage handles once: D1 and KV wrapped so every round trip is counted
- * and timed, reported in `Server-Timing`, and the D1 bookmark returned for read-your-writes.
- * Also makes sure the first administrator exists.
+ * and timed, reported in `Server-Timing`, and the D1 bookmark returned for read-your-writes —
+ * both only to callers who proved who they are (see `identified`). Also makes sure the first
+ * administrator exists.
  */
 export const bindStorage = createMiddleware<AppEnv>(async (c, next) => {
   const meter = new StorageMeter({
@@ -55,8 +56,18 @@ export const bindStorage = createMiddleware<AppEnv>(async (c, next) => {
     await ensureBootstrapAdmin(c.env, c.var.primaryDb);
     await next();
   } finally {
-    c.header("Server-Timing", meter.header());
-    const bookmark = session.getBookmark() ?? primary.getBookmark();
-    if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
+    if (identified(c)) {
+      c.header("Server-Timing", meter.header());
+      const bookmark = session.getBookmark() ?? primary.getBookmark();
+      if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
+    }
   }
 });
+
+/**
+ * Storage metadata is for a signed-in caller (or one who just signed in). For anyone else it
+ * would tell accounts apart: a failed sign-in reads and writes different things for an existing
+ * and an unknown username (the user row, or the unknown name's counter in KV), and the bookmark
+ * counts D1 writes. Anonymous callers have nothing to read back, so they lose nothing.
+ */
+const identified = (c: Context<AppEnv>) => c.get("auth") !== undefined || c.get("signedIn") === true;

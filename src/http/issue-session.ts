@@ -28,5 +28,6 @@ export async function issueSession(
   });
   if (options.cookie) setSessionCookie(c, session.token, ttlSeconds);
   c.header("Cache-Control", "no-store");
+  c.set("signedIn", true);
   return session;
 }

@@ -25,7 +25,9 @@ export function registerOpenApi(app: AppOpenAPI): void {
         "Users & identity at the edge: OIDC and local sign-in, sessions, profiles, provider preferences and " +
         'administration. Errors are `{"detail","code"}`; validation failures are 422 `{"detail":[{"loc","msg","type"}]}`. ' +
         "Every operation lists the statuses it can answer. Across the API, an unknown path answers 404 `not_found`, " +
-        "and a known path called with a method it does not support answers 405 `method_not_allowed` with `Allow`.",
+        "and a known path called with a method it does not support answers 405 `method_not_allowed` with `Allow`. " +
+        "A browser request that changes something (POST, PUT, PATCH, DELETE) without `Authorization: Bearer` must come " +
+        "from this origin or one in FRONTEND_ORIGINS, or it answers 403 `cross_site_request`; CORS allows those origins only.",
     },
     servers: [{ url: "/" }],
   });

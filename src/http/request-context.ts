@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { addressKey } from "../core/client-address";
 import type { AuditEntry } from "../storage/audit";
 import type { AppEnv } from "./app-env";
 
@@ -22,6 +23,15 @@ export const assignRequestId = createMiddleware<AppEnv>(async (c, next) => {
 /** The client address as Cloudflare reports it; null outside Cloudflare's edge (tests, scripts). */
 export function clientIp(c: Context<AppEnv>): string | null {
   return c.req.header("cf-connecting-ip") ?? null;
+}
+
+/**
+ * Who is calling, for throttling by client: the address, or an IPv6 address's /64
+ * (core/client-address.ts). Every per-client rate limit keys on this, never on clientIp.
+ */
+export function clientKey(c: Context<AppEnv>): string {
+  const ip = clientIp(c);
+  return ip ? addressKey(ip) : "unknown";
 }
 
 /** Where a request came from, as audit entries record it. */

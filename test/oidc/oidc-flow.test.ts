@@ -99,7 +99,7 @@ describe("GET /users/login/callback", () => {
       client({ headers: { origin } }).users.login.exchange.$post({ json: { code } });
     const first = await signIn({ sub: "exchange-subject" });
     const wrongOrigin = await exchange(loginCodeOf(first.landed), "https://evil.example.com");
-    expect(wrongOrigin.status).toBe(400);
+    expect(wrongOrigin.status).toBe(403); // cross_site_request, before the code is looked at
     const second = await signIn({ sub: "exchange-subject" });
     const code = loginCodeOf(second.landed);
     const { token } = await bodyAt(await exchange(code, "http://localhost:5173"), 200);

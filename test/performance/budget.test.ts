@@ -15,13 +15,22 @@ beforeAll(async () => {
 });
 
 describe("Server-Timing", () => {
-  it("is on every API response, errors included, with counts and a total", async () => {
-    for (const res of [await api.health.$get(), await api.users.me.$get(), await call("/nope")]) {
+  it("is on every answer to a signed-in caller, errors included, with counts and a total", async () => {
+    for (const res of [
+      await call("/users/me/config", { token: user.token }),
+      await call("/users/me", { token: user.token }),
+      await call("/users/admin/users", { token: user.token }), // 403
+    ]) {
       expect(res.headers.get("server-timing")).toMatch(
         /^d1;desc="\d+ round trips?";dur=\d+, kv;desc="[^"]*";dur=\d+, total;dur=\d+$/,
       );
     }
-    expect(storageCounts(await api.health.$get())).toMatchObject({ d1: 0, kvRead: 0 });
+  });
+
+  it("is not on anonymous answers (docs/browser-security.md, enumeration)", async () => {
+    for (const res of [await api.health.$get(), await api.users.me.$get(), await call("/nope")]) {
+      expect(res.headers.get("server-timing")).toBeNull();
+    }
   });
 });
 

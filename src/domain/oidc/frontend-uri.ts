@@ -1,3 +1,5 @@
+import { parseOrigin } from "../../core/origins";
+
 /**
  * Where the browser may be sent after sign-in: only under an origin of FRONTEND_ORIGINS (exact
  * scheme, host and port; any path). The string is parsed once with the WHATWG URL parser, and
@@ -14,17 +16,8 @@ export function allowedFrontendUri(raw: string, allowedOrigins: string[]): strin
     return null;
   }
   if (url.username || url.password) return null;
-  const origins = allowedOrigins.map(normaliseOrigin).filter((o): o is string => o !== null);
+  const origins = allowedOrigins.map(parseOrigin).filter((o): o is string => o !== null);
   return origins.includes(url.origin) ? url.toString() : null;
-}
-
-function normaliseOrigin(origin: string): string | null {
-  try {
-    const url = new URL(origin);
-    return url.origin === "null" ? null : url.origin;
-  } catch {
-    return null;
-  }
 }
 
 /** Appends query parameters to the stored frontend URI (keeping its own query). */

@@ -1,29 +1,22 @@
-import { AppError } from "../../core/errors";
 import { readConfig } from "../../core/settings";
 import { verifyLocalLogin } from "../../domain/local-login";
 import { changePassword } from "../../domain/passwords/change-password";
 import type { AppRouteHandler } from "../../http/app-env";
 import { issueSession } from "../../http/issue-session";
-import { auditBase, clientIp, requestOrigin } from "../../http/request-context";
+import { throttle } from "../../http/rate-limit";
+import { auditBase, clientKey, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import { clearSessionCookie } from "../../http/session-cookie";
 import { deleteSession, restampSession } from "../../storage/sessions";
 import type { loginLocal, logout, updatePassword } from "./auth.routes";
 
-/** Per-client throttle (Rate Limiting binding, per location), checked before any hashing. */
-async function throttle(limiter: RateLimit, key: string): Promise<void> {
-  const { success } = await limiter.limit({ key });
-  if (!success) {
-    throw new AppError("rate_limited", "Too many attempts from this client; slow down", {
-      "Retry-After": "60",
-    });
-  }
-}
+const SLOW_DOWN = "Too many attempts from this client; slow down";
 
 export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) => {
   const { username, password } = c.req.valid("json");
   const config = readConfig(c.env);
-  await throttle(c.env.LOGIN_LIMITER, `login:${clientIp(c) ?? "unknown"}`);
+  // Per client (an IPv6 client is its /64), checked before any hashing.
+  await throttle(c.env.LOGIN_LIMITER, `login:${clientKey(c)}`, SLOW_DOWN);
   const user = await verifyLocalLogin(c.var.db, c.var.kv, config, {
     username,
     password,
@@ -43,7 +36,7 @@ export const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
 export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = async (c) => {
   const { current_password, new_password } = c.req.valid("json");
   const { user, sessionId, session } = c.var.auth;
-  await throttle(c.env.LOGIN_LIMITER, `password:${user.id}`);
+  await throttle(c.env.LOGIN_LIMITER, `password:${user.id}`, SLOW_DOWN);
   await changePassword(c.var.db, readConfig(c.env), {
     user,
     currentPassword: current_password,

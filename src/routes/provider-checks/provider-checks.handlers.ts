@@ -10,6 +10,7 @@ import type { Section } from "../../domain/preferences/provider-catalog";
 import { authHeaders, classify, parseModelList, verifyKey } from "../../domain/preferences/provider-client";
 import type { AppRouteHandler } from "../../http/app-env";
 import { myProviderCallContext } from "../../http/preferences-request";
+import { throttle } from "../../http/rate-limit";
 import { MODEL_CACHE_TTL_SECONDS, modelCacheKey } from "../../storage/model-cache";
 import type { listModels, verifyRoute } from "./provider-checks.routes";
 
@@ -19,12 +20,12 @@ export const verifyHandler =
     const body = c.req.valid("json");
     const entry = providerOr404(section, body.provider);
     const ctx = myProviderCallContext(c);
-    const { success } = await c.env.VERIFY_LIMITER.limit({ key: `verify:${ctx.user.id}` });
-    if (!success) {
-      throw new AppError("rate_limited", "Too many verifications; try again in a minute", {
-        "Retry-After": "60",
-      });
-    }
+    // Per user, not per client: it bounds the outbound calls made on one account's behalf.
+    await throttle(
+      c.env.VERIFY_LIMITER,
+      `verify:${ctx.user.id}`,
+      "Too many verifications; try again in a minute",
+    );
     const call = await resolveProviderCall(ctx, section, entry, body, 64 * 1024);
     if (entry.keyRequired && !call.key) {
       throw invalid(["body", "api_key"], `No API key given or stored for '${entry.id}' at this base_url`);
