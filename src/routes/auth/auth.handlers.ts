@@ -1,29 +1,20 @@
-import { AppError } from "../../core/errors";
 import { readConfig } from "../../core/settings";
 import { verifyLocalLogin } from "../../domain/local-login";
 import { changePassword } from "../../domain/passwords/change-password";
 import type { AppRouteHandler } from "../../http/app-env";
-import { issueSession } from "../../http/issue-session";
-import { auditBase, clientIp, requestOrigin } from "../../http/request-context";
+import { issueSession, proofNow } from "../../http/issue-session";
+import { auditBase, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import { clearSessionCookie } from "../../http/session-cookie";
+import { throttle, throttleClient } from "../../http/throttle";
 import { deleteSession, restampSession } from "../../storage/sessions";
 import type { loginLocal, logout, updatePassword } from "./auth.routes";
-
-/** Per-client throttle (Rate Limiting binding, per location), checked before any hashing. */
-async function throttle(limiter: RateLimit, key: string): Promise<void> {
-  const { success } = await limiter.limit({ key });
-  if (!success) {
-    throw new AppError("rate_limited", "Too many attempts from this client; slow down", {
-      "Retry-After": "60",
-    });
-  }
-}
 
 export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) => {
   const { username, password } = c.req.valid("json");
   const config = readConfig(c.env);
-  await throttle(c.env.LOGIN_LIMITER, `login:${clientIp(c) ?? "unknown"}`);
+  // Per client address (IPv6 by its /64), checked before any hashing.
+  await throttleClient(c, c.env.LOGIN_LIMITER, "login");
   const user = await verifyLocalLogin(c.var.db, c.var.kv, config, {
     username,
     password,
@@ -50,7 +41,8 @@ export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = asy
     newPassword: new_password,
     audit: auditBase(c),
   });
-  // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it.
-  await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1);
+  // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it. The current
+  // password was just proved, which counts as a fresh proof (http/recent-authentication.ts).
+  await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1, proofNow("local"));
   return c.json({ ok: true as const }, 200);
 };
