@@ -10,8 +10,10 @@ import { assignRequestId } from "./http/request-context";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
+import { adminIdentitiesRouter } from "./routes/admin-identities/admin-identities.index";
 import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
+import { identitiesRouter } from "./routes/identities/identities.index";
 import { meRouter } from "./routes/me/me.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
 import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
@@ -25,10 +27,12 @@ const routers = [
   authRouter,
   oidcRouter,
   meRouter,
+  identitiesRouter,
   preferencesRouter,
   providerChecksRouter,
   preferenceFilesRouter,
   adminUsersRouter,
+  adminIdentitiesRouter,
   adminGroupsRouter,
   adminAuditRouter,
   adminEncryptionRouter,

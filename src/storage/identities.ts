@@ -30,7 +30,7 @@ export async function findUserIdentity(db: Database, userId: string, identityId:
 }
 
 /** The user's identities, oldest first. */
-export function listUserIdentities(db: Database, userId: string): Promise<IdentityRow[]> {
+export function listIdentitiesOfUser(db: Database, userId: string): Promise<IdentityRow[]> {
   return db
     .select()
     .from(identities)

@@ -1,4 +1,5 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { AppError, notFound } from "../core/errors";
 import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
@@ -28,6 +29,8 @@ export interface GuardedChange {
   /** Soft-deleted users can only be touched by changes that say so. */
   allowDeleted?: boolean;
   audit: AuditEntry;
+  /** More writes for the same batch, after the update; each must guard itself (it runs regardless). */
+  alsoRun?: BatchItem<"sqlite">[];
 }
 
 /**
@@ -51,6 +54,7 @@ export async function applyGuardedUserChange(db: Database, change: GuardedChange
     update,
     auditIfChangedStatement(db, change.audit),
     userWithGroupQuery(db, change.userId),
+    ...(change.alsoRun ?? []),
   ]);
   const current = toUserWithGroup(after[0]);
   if (current && applied.length > 0) return current;

@@ -54,7 +54,8 @@ export async function discover(config: OidcConfig): Promise<oauth.AuthorizationS
 export const clientOf = (config: OidcConfig): oauth.Client => ({ client_id: config.clientId });
 
 /** The PKCE S256 challenge of a verifier (RFC 7636): how a frontend's login code is bound to it. */
-export const codeChallengeOf = (verifier: string): Promise<string> => oauth.calculatePKCECodeChallenge(verifier);
+export const codeChallengeOf = (verifier: string): Promise<string> =>
+  oauth.calculatePKCECodeChallenge(verifier);
 
 export interface AuthorizationRequest {
   url: string;

@@ -31,8 +31,7 @@ export const startLogin = createRoute({
       auth: "public",
       params: true,
       errors: {
-        401:
-          "link=true without a session (`unauthorized`), or without a recent sign-in (`reauthentication_required`)",
+        401: "link=true without a session (`unauthorized`), or without a recent sign-in (`reauthentication_required`)",
         403: "link=true while a password change is pending (`password_change_required`)",
         429: "Too many sign-in starts from this client (`rate_limited`); see Retry-After",
         503:
