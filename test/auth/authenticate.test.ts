@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
 import { users } from "../../src/db/schema";
-import { authed, call, createSignedInUser } from "../helpers";
+import { authed, call, createSignedInUser, randomIp } from "../helpers";
 import { startFakeIdp } from "../oidc/fake-idp";
 
 /**
@@ -37,7 +37,10 @@ const paths = {
   "GET /users/me": (token: string) => call("/users/me", authed(token)),
   "GET /users/admin/users": (token: string) => call("/users/admin/users", authed(token)),
   "GET /users/login?link=true": (token: string) =>
-    call("/users/login?link=true", authed(token, { redirect: "manual" })),
+    call(
+      "/users/login?link=true",
+      authed(token, { redirect: "manual", headers: { "cf-connecting-ip": randomIp() } }),
+    ),
 };
 
 beforeEach(async () => {

@@ -2,8 +2,16 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { call, createSignedInUser, createUser, jsonInit } from "../helpers";
 import { startFakeIdp, type Tamper } from "./fake-idp";
+import {
+  cookieOf,
+  FRONTEND,
+  FRONTEND_ORIGIN,
+  finishFlow as finish,
+  landing,
+  pkcePair,
+  startFlow,
+} from "./flow";
 
-const FRONTEND = "http://localhost:5173/after-login";
 let idp: Awaited<ReturnType<typeof startFakeIdp>>;
 
 beforeEach(async () => {
@@ -13,39 +21,24 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const cookieOf = (res: Response, name: string) =>
-  res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0] ?? "")
-    .find((c) => c.startsWith(`${name}=`)) ?? "";
+const start = (frontend = FRONTEND, query: Record<string, string> = {}) =>
+  startFlow(idp, { query: { frontend_callback_uri: frontend, ...query } });
 
-async function start(frontend = FRONTEND, headers: Record<string, string> = {}) {
-  const res = await call(`/users/login?frontend_callback_uri=${encodeURIComponent(frontend)}`, {
-    headers,
-    redirect: "manual",
-  });
-  const location = new URL(res.headers.get("location") ?? "http://invalid/");
-  idp.nonce = location.searchParams.get("nonce") ?? "";
-  return {
-    res,
-    location,
-    state: location.searchParams.get("state") ?? "",
-    binding: cookieOf(res, "oidc_binding"),
-  };
-}
-
-async function finish(state: string, binding: string, extra = "code=the-code") {
-  return call(`/users/login/callback?${extra}&state=${encodeURIComponent(state)}`, {
-    headers: binding ? { cookie: binding } : {},
-    redirect: "manual",
-  });
-}
-
-async function signIn(tamper: Tamper = {}) {
+async function signIn(tamper: Tamper = {}, query: Record<string, string> = {}) {
   idp.tamper = tamper;
-  const { state, binding } = await start();
+  const { state, binding } = await start(FRONTEND, query);
   return finish(state, binding);
 }
+
+/** Signs in as an other-site frontend would: with a code challenge; answers the code and verifier. */
+async function signInForCode(tamper: Tamper = {}) {
+  const { verifier, challenge } = await pkcePair();
+  const res = await signIn(tamper, { code_challenge: challenge });
+  return { res, code: landing(res).searchParams.get("login_code"), verifier };
+}
+
+const exchange = (body: unknown, origin = FRONTEND_ORIGIN) =>
+  call("/users/login/exchange", jsonInit("POST", body, undefined, { origin }));
 
 describe("GET /users/login", () => {
   it("redirects to the provider with PKCE S256, a fresh state and nonce, and binds the browser", async () => {
@@ -66,7 +59,9 @@ describe("GET /users/login", () => {
   });
 
   it("answers JSON with the authorization URL when asked", async () => {
-    const res = await call("/users/login", { headers: { accept: "application/json" } });
+    const res = await call("/users/login", {
+      headers: { accept: "application/json", "cf-connecting-ip": "198.51.100.7" },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { authorization_url: string }).authorization_url).toMatch(
       /^https:\/\/idp\.example\.com\/authorize\?/,
@@ -86,22 +81,19 @@ describe("GET /users/login", () => {
     "data:text/html,hi",
     "http://evil.com\\@localhost:5173/",
   ])("refuses %s with 422 and no redirect", async (uri) => {
-    const res = await call(`/users/login?frontend_callback_uri=${encodeURIComponent(uri)}`, {
-      redirect: "manual",
-    });
+    const { res } = await start(uri);
     expect(res.status).toBe(422);
     expect(res.headers.get("location")).toBeNull();
   });
 });
 
 describe("GET /users/login/callback", () => {
-  it("signs a new user in just in time and redirects with a one-time code and a session cookie", async () => {
+  it("signs a new user in just in time with the session cookie only, no login code, when no code_challenge is given", async () => {
     const res = await signIn();
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get("location") ?? "");
     expect(location.origin + location.pathname).toBe(FRONTEND);
-    const loginCode = location.searchParams.get("login_code") ?? "";
-    expect(loginCode).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(location.searchParams.get("login_code")).toBeNull();
     const cookie = cookieOf(res, "session");
     const me = await call("/users/me", { headers: { cookie } });
     expect(await me.json()).toMatchObject({
@@ -119,30 +111,24 @@ describe("GET /users/login/callback", () => {
     expect(token?.body).toContain("grant_type=authorization_code");
   });
 
-  it("exchanges the one-time code once, from the frontend's origin only", async () => {
-    const res = await signIn({ sub: "exchange-subject" });
-    const code = new URL(res.headers.get("location") ?? "").searchParams.get("login_code");
-    const wrongOrigin = await call(
-      "/users/login/exchange",
-      jsonInit("POST", { code }, undefined, { origin: "https://evil.example.com" }),
-    );
-    expect(wrongOrigin.status).toBe(400);
-    const res2 = await signIn({ sub: "exchange-subject" });
-    const code2 = new URL(res2.headers.get("location") ?? "").searchParams.get("login_code");
-    const ok = await call(
-      "/users/login/exchange",
-      jsonInit("POST", { code: code2 }, undefined, { origin: "http://localhost:5173" }),
-    );
+  it("gives a frontend that sent a code_challenge a login code instead of a cookie session, redeemable once with its verifier", async () => {
+    const { res, code, verifier } = await signInForCode({ sub: "exchange-subject" });
+    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(cookieOf(res, "session")).toBe("");
+    const ok = await exchange({ code, code_verifier: verifier });
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { token: string };
     expect((await call("/users/me", { headers: { authorization: `Bearer ${body.token}` } })).status).toBe(
       200,
     );
-    const again = await call(
-      "/users/login/exchange",
-      jsonInit("POST", { code: code2 }, undefined, { origin: "http://localhost:5173" }),
-    );
-    expect(again.status).toBe(400);
+    expect((await exchange({ code, code_verifier: verifier })).status).toBe(400);
+  });
+
+  it("refuses a login code from another origin even with the right verifier", async () => {
+    const { code, verifier } = await signInForCode({ sub: "exchange-subject" });
+    const wrongOrigin = await exchange({ code, code_verifier: verifier }, "https://evil.example.com");
+    expect(wrongOrigin.status).toBe(400);
+    expect(await wrongOrigin.json()).toMatchObject({ code: "invalid_login_code" });
   });
 
   it("reuses the same user on a second sign-in of the same subject and refreshes the profile", async () => {
@@ -212,19 +198,15 @@ describe("GET /users/login/callback", () => {
   it("refuses to exchange a code after the user was disabled or their sessions were ended", async () => {
     for (const change of ["status = 'DISABLED'", "session_epoch = session_epoch + 1"]) {
       const subject = `exchange-${crypto.randomUUID()}`;
-      const res = await signIn({ sub: subject });
-      const code = new URL(res.headers.get("location") ?? "").searchParams.get("login_code");
+      const { code, verifier } = await signInForCode({ sub: subject });
       await env.DB.prepare(
         `UPDATE users SET ${change} WHERE id = (SELECT user_id FROM identities WHERE subject = ?)`,
       )
         .bind(subject)
         .run();
-      const exchange = await call(
-        "/users/login/exchange",
-        jsonInit("POST", { code }, undefined, { origin: "http://localhost:5173" }),
-      );
-      expect(exchange.status).toBe(400);
-      expect(await exchange.json()).toMatchObject({ code: "invalid_login_code" });
+      const refused = await exchange({ code, code_verifier: verifier });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: "invalid_login_code" });
     }
   });
 
@@ -240,16 +222,17 @@ describe("GET /users/login/callback", () => {
   it("links a provider identity to the signed-in account only from that account's session", async () => {
     const user = await createSignedInUser();
     idp.tamper = { sub: "linked-subject" };
-    const unauthenticated = await call("/users/login?link=true", { redirect: "manual" });
-    expect(unauthenticated.status).toBe(401);
-    const startRes = await call("/users/login?link=true", {
+    const unauthenticated = await start(FRONTEND, { link: "true" });
+    expect(unauthenticated.res.status).toBe(401);
+    const { location, state, binding } = await startFlow(idp, {
+      query: { link: "true" },
       headers: { authorization: `Bearer ${user.token}` },
-      redirect: "manual",
     });
-    const location = new URL(startRes.headers.get("location") ?? "");
-    idp.nonce = location.searchParams.get("nonce") ?? "";
-    const res = await finish(location.searchParams.get("state") ?? "", cookieOf(startRes, "oidc_binding"));
-    expect(new URL(res.headers.get("location") ?? "").searchParams.get("linked")).toBe("true");
+    // The provider is asked to authenticate the person again, and to say when.
+    expect(location.searchParams.get("prompt")).toBe("login");
+    expect(location.searchParams.get("max_age")).toBe("300");
+    const res = await finish(state, binding);
+    expect(landing(res).searchParams.get("linked")).toBe("true");
     const row = await env.DB.prepare(
       "SELECT user_id FROM identities WHERE subject = 'linked-subject'",
     ).first<{ user_id: string }>();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { call } from "../helpers";
 import { startFakeIdp } from "./fake-idp";
+import { cookieOf, finishFlow, landing, startFlow } from "./flow";
 
 // Its own file, so the Worker's JWKS cache starts empty.
 let idp: Awaited<ReturnType<typeof startFakeIdp>>;
@@ -12,32 +12,24 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** True when the sign-in succeeded: a session cookie and no error. */
 async function signIn() {
-  const start = await call("/users/login", { redirect: "manual" });
-  const location = new URL(start.headers.get("location") ?? "");
-  idp.nonce = location.searchParams.get("nonce") ?? "";
-  const binding = start.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0] ?? "")
-    .find((c) => c.startsWith("oidc_binding="));
-  const res = await call(`/users/login/callback?code=c&state=${location.searchParams.get("state")}`, {
-    headers: { cookie: binding ?? "" },
-    redirect: "manual",
-  });
-  return new URL(res.headers.get("location") ?? "").searchParams;
+  const { state, binding } = await startFlow(idp);
+  const res = await finishFlow(state, binding);
+  return cookieOf(res, "session") !== "" && !landing(res).searchParams.has("error");
 }
 
 describe("provider key rotation", () => {
   it("refetches the JWKS once when a token names an unknown kid, and accepts the new key", async () => {
-    expect((await signIn()).get("login_code")).toBeTruthy();
+    expect(await signIn()).toBe(true);
     expect(idp.jwksFetches).toBe(1);
     // The provider rotates to kid k2 a while later (past the 30 s refetch cooldown).
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 60_000 });
     idp.tamper = { rotated: true };
-    expect((await signIn()).get("login_code")).toBeTruthy();
+    expect(await signIn()).toBe(true);
     expect(idp.jwksFetches).toBe(2);
     // Known keys are served from the cache: no further fetch.
-    expect((await signIn()).get("login_code")).toBeTruthy();
+    expect(await signIn()).toBe(true);
     expect(idp.jwksFetches).toBe(2);
   });
 });
