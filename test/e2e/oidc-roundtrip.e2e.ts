@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -38,13 +39,19 @@ afterAll(async () => {
   await provider?.close();
 });
 
-async function signInAs(user: string) {
+/** A frontend's PKCE pair (RFC 7636 S256): binds the one-time login code to it. */
+async function pkcePair() {
+  const verifier = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return { verifier, challenge: Buffer.from(digest).toString("base64url") };
+}
+
+async function signInAs(user: string, codeChallenge?: string) {
   process.env.E2E_OIDC_USER = user;
   const jar = new CookieJar();
-  const start = await request(
-    jar,
-    `${worker.url}/api/v1/users/login?frontend_callback_uri=${encodeURIComponent(FRONTEND)}`,
-  );
+  const query = new URLSearchParams({ frontend_callback_uri: FRONTEND });
+  if (codeChallenge) query.set("code_challenge", codeChallenge);
+  const start = await request(jar, `${worker.url}/api/v1/users/login?${query}`);
   expect(start.status).toBe(302);
   const landed = await follow(jar, start.headers.get("location") ?? "", "http://localhost:5173/");
   return { jar, landed: new URL(landed) };
@@ -54,7 +61,8 @@ describe("OIDC round trip against a real provider (oidc-provider) and wrangler d
   it("signs alice in through the provider's login and consent, then /users/me shows her", async () => {
     const { jar, landed } = await signInAs("alice");
     expect(landed.origin + landed.pathname).toBe(FRONTEND);
-    expect(landed.searchParams.get("login_code")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // No code_challenge: the session cookie only, no one-time code.
+    expect(landed.searchParams.get("login_code")).toBeNull();
     const me = await request(jar, `${worker.url}/api/v1/users/me`);
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({
@@ -75,14 +83,18 @@ describe("OIDC round trip against a real provider (oidc-provider) and wrangler d
     expect(await idOf(bob.jar)).not.toBe(await idOf(first.jar));
   });
 
-  it("gives an other-site frontend a session token for its one-time code", async () => {
-    const { landed } = await signInAs("alice");
+  it("gives an other-site frontend a session token for its one-time code and verifier", async () => {
+    const { verifier, challenge } = await pkcePair();
+    const { jar, landed } = await signInAs("alice", challenge);
+    expect(jar.get(worker.url, "session")).toBeUndefined();
     const code = landed.searchParams.get("login_code");
-    const res = await fetch(`${worker.url}/api/v1/users/login/exchange`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: "http://localhost:5173" },
-      body: JSON.stringify({ code }),
-    });
+    const exchange = (codeVerifier: string) =>
+      fetch(`${worker.url}/api/v1/users/login/exchange`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "http://localhost:5173" },
+        body: JSON.stringify({ code, code_verifier: codeVerifier }),
+      });
+    const res = await exchange(verifier);
     expect(res.status).toBe(200);
     const { token } = (await res.json()) as { token: string };
     const me = await fetch(`${worker.url}/api/v1/users/me`, {
