@@ -8,26 +8,15 @@ import type { AuditEntry } from "./audit";
 
 export type IdentityRow = typeof identities.$inferSelect;
 
-export async function findIdentity(db: Database, issuer: string, subject: string) {
-  return (
-    (await db
-      .select()
-      .from(identities)
-      .where(and(eq(identities.issuer, issuer), eq(identities.subject, subject)))
-      .get()) ?? null
-  );
-}
+const firstIdentity = async (db: Database, where: SQL | undefined): Promise<IdentityRow | null> =>
+  (await db.select().from(identities).where(where).get()) ?? null;
+
+export const findIdentity = (db: Database, issuer: string, subject: string) =>
+  firstIdentity(db, and(eq(identities.issuer, issuer), eq(identities.subject, subject)));
 
 /** One of the user's identities by its id, or null (also when it belongs to someone else). */
-export async function findUserIdentity(db: Database, userId: string, identityId: string) {
-  return (
-    (await db
-      .select()
-      .from(identities)
-      .where(and(eq(identities.id, identityId), eq(identities.userId, userId)))
-      .get()) ?? null
-  );
-}
+export const findUserIdentity = (db: Database, userId: string, identityId: string) =>
+  firstIdentity(db, and(eq(identities.id, identityId), eq(identities.userId, userId)));
 
 /** The user's identities, oldest first. */
 export function listIdentitiesOfUser(db: Database, userId: string): Promise<IdentityRow[]> {

@@ -32,7 +32,8 @@ describe("POST /users/login/exchange", () => {
     const victim = await pkcePair();
     const attacker = await pkcePair();
     const { code } = await codeFor(victim.challenge);
-    for (const headers of [{ origin: FRONTEND_ORIGIN }, {}]) {
+    const withAndWithoutOrigin: Record<string, string>[] = [{ origin: FRONTEND_ORIGIN }, {}];
+    for (const headers of withAndWithoutOrigin) {
       const res = await exchange({ code, code_verifier: attacker.verifier }, headers);
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ code: "invalid_login_code" });

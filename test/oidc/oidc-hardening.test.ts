@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { throttleAddress } from "../../src/core/client-address";
 import { call, createSignedInUser, jsonInit, loginAdmin } from "../helpers";
 import { startFakeIdp } from "./fake-idp";
-import { callAt, cookieOf, finishFlow, landing, startFlow } from "./flow";
+import { cookieOf, finishFlow, landing, startFlow } from "./flow";
 
 /** Issue #10, finding 7, the OIDC items: binding cookie, future `iat`, throttle, display names. */
 let idp: Awaited<ReturnType<typeof startFakeIdp>>;
