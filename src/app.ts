@@ -12,8 +12,10 @@ import { securityHeaders } from "./http/security-headers";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
+import { adminIdentitiesRouter } from "./routes/admin-identities/admin-identities.index";
 import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
+import { identitiesRouter } from "./routes/identities/identities.index";
 import { meRouter } from "./routes/me/me.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
 import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
@@ -28,10 +30,12 @@ const createApi = () =>
     .route("/", authRouter)
     .route("/", oidcRouter)
     .route("/", meRouter)
+    .route("/", identitiesRouter)
     .route("/", preferencesRouter)
     .route("/", providerChecksRouter)
     .route("/", preferenceFilesRouter)
     .route("/", adminUsersRouter)
+    .route("/", adminIdentitiesRouter)
     .route("/", adminGroupsRouter)
     .route("/", adminAuditRouter)
     .route("/", adminEncryptionRouter);

@@ -55,6 +55,8 @@ const locationOf = (res: Response, base: string) => {
 
 export class OidcBrowser {
   readonly jar = new CookieJar();
+  /** Each browser is its own client address, as the per-address sign-in throttle sees it. */
+  readonly ip = `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 254) + 1}`;
 
   /** `api` is the API base URL, e.g. http://localhost:8787/api/v1. */
   constructor(
@@ -65,6 +67,7 @@ export class OidcBrowser {
   /** A request carrying this browser's cookies for the host; stores what the answer sets. */
   async request(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
+    if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", this.ip);
     const cookie = this.jar.header(url);
     if (cookie) headers.set("cookie", cookie);
     const res = await this.transport(new Request(url, { ...init, headers, redirect: "manual" }));
@@ -143,4 +146,17 @@ async function submitInteraction(browser: OidcBrowser, pageUrl: string, html: st
   const next = locationOf(res, target);
   if (!next) throw new Error(`form post to ${target} answered ${res.status}`);
   return next.toString();
+}
+
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/=+$/, "")
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_");
+
+/** A frontend's PKCE pair (RFC 7636 S256), computed independently of the Worker's code. */
+export async function pkcePair() {
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return { verifier, challenge: base64url(new Uint8Array(digest)) };
 }

@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   invalid_login_code: { status: 400, meaning: "Unknown, used, expired or other-browser sign-in code" },
   no_local_password: { status: 400, meaning: "The account signs in through OIDC and has no password" },
   unauthorized: { status: 401, meaning: "Not signed in, or the session ended" },
+  reauthentication_required: {
+    status: 401,
+    meaning: "Sign in again first: this needs a recent proof of who you are",
+  },
   invalid_credentials: { status: 401, meaning: "Wrong username or password (never says which)" },
   forbidden: { status: 403, meaning: "The caller's role does not allow this" },
   account_disabled: { status: 403, meaning: "The account is disabled or locked by an administrator" },
@@ -39,6 +43,7 @@ export const ERROR_CODES = {
   reserved_group: { status: 409, meaning: "The `ungrouped` group cannot be renamed or deleted" },
   last_admin: { status: 409, meaning: "The change would leave no active administrator" },
   password_changed: { status: 409, meaning: "The password changed meanwhile (a concurrent request)" },
+  last_sign_in_method: { status: 409, meaning: "The change would leave the account no way to sign in" },
   precondition_failed: { status: 412, meaning: "`If-Match` does not match the current ETag" },
   payload_too_large: { status: 413, meaning: "JSON bodies over 64 KiB, uploads over 256 KiB" },
   unsupported_media_type: { status: 415, meaning: "The body has the wrong content type" },

@@ -1,21 +1,28 @@
 import type { Context } from "hono";
 import { readConfig } from "../core/settings";
-import type { SessionRecord } from "../storage/sessions";
+import type { AuthenticationProof, SessionRecord } from "../storage/sessions";
 import { createSession, type IssuedSession } from "../storage/sessions";
 import type { UserWithGroup } from "../storage/users";
 import type { AppEnv } from "./app-env";
 import { clientIp } from "./request-context";
 import { setSessionCookie } from "./session-cookie";
 
+/** The proof a sign-in that just happened gives: now, by its method. */
+export const proofNow = (method: SessionRecord["method"]): AuthenticationProof => ({
+  authTime: new Date().toISOString(),
+  amr: [method === "local" ? "pwd" : "oidc"],
+});
+
 /**
  * Every sign-in path (local, OIDC callback, one-time code exchange) ends here: one session in
- * KV with the configured lifetime, and the cookie unless the client asked for a token only.
+ * KV with the configured lifetime, and the cookie unless the client asked for a token only. The
+ * session records when and how the user proved who they are (`proof`, default: now, by `method`).
  */
 export async function issueSession(
   c: Context<AppEnv>,
   user: UserWithGroup,
   method: SessionRecord["method"],
-  options: { cookie: boolean },
+  options: { cookie: boolean; proof?: AuthenticationProof },
 ): Promise<IssuedSession> {
   const ttlSeconds = readConfig(c.env).sessionTtlSeconds;
   const session = await createSession(c.var.kv, {
@@ -25,6 +32,7 @@ export async function issueSession(
     ip: clientIp(c),
     userAgent: c.req.header("user-agent") ?? null,
     ttlSeconds,
+    proof: options.proof ?? proofNow(method),
   });
   if (options.cookie) setSessionCookie(c, session.token, ttlSeconds);
   c.header("Cache-Control", "no-store");

@@ -4,8 +4,10 @@ import type { KvStore } from "../platform/metered-kv";
 /**
  * Sign-in state in KV (docs/storage-schema.md, "OIDC"): `oidc-state:<state>` holds the PKCE
  * verifier, nonce, validated frontend URI, creation time, the hash of a browser-binding secret
- * (kept in a short-lived HttpOnly cookie) and, for linking, the signed-in user. TTL 600 s.
- * `oidc-code:<sha256(code)>` holds a one-time sign-in code for other-site frontends, TTL 60 s.
+ * (kept in a short-lived HttpOnly cookie), the frontend's PKCE-style code challenge if it sent one
+ * and, for linking, the signed-in user and their session epoch. TTL 600 s.
+ * `oidc-code:<sha256(code)>` holds a one-time sign-in code for other-site frontends, bound to the
+ * frontend's code challenge, TTL 60 s.
  * KV cannot guarantee single use across locations (a delete takes up to ~60 s to propagate), so
  * state is also bound to the browser, PKCE binds the code to our verifier, and the provider
  * accepts each authorization code once.
@@ -19,13 +21,21 @@ export interface OidcStateRecord {
   frontendUri: string;
   createdAt: string;
   bindingHash: string;
+  /** S256 challenge of a verifier the frontend keeps; the login code is only issued with one. */
+  codeChallenge?: string | null;
   linkUserId: string | null;
+  /** The linking user's session epoch at the start: ending their sessions meanwhile voids the link. */
+  linkEpoch?: number;
 }
 
 export interface LoginCodeRecord {
   userId: string;
   epoch: number;
   frontendOrigin: string;
+  /** The frontend's S256 code challenge: the exchange must present its verifier. */
+  codeChallenge: string;
+  /** When the user authenticated at the provider, for the session the exchange creates. */
+  authTime: string;
 }
 
 const stateKey = (state: string) => `oidc-state:${state}`;

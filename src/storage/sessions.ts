@@ -34,6 +34,20 @@ export interface SessionRecord {
   method: "local" | "oidc";
   ip: string | null;
   userAgent: string | null;
+  /**
+   * When and how the user last proved who they are in this session (sign-in, password change, a
+   * second factor): what `requireRecentAuthentication` (http/recent-authentication.ts) reads.
+   * Absent in records written before it existed; their `createdAt` is their sign-in time.
+   */
+  authTime?: string;
+  /** How (RFC 8176 values where they fit): `pwd` for a password, `oidc` for the provider. */
+  amr?: string[];
+}
+
+/** A proof of who the user is: when, and by which methods. */
+export interface AuthenticationProof {
+  authTime: string;
+  amr: string[];
 }
 
 /** Null for anything that is not a token we could have issued; no storage is touched. */
@@ -50,6 +64,7 @@ export interface NewSession {
   ip: string | null;
   userAgent: string | null;
   ttlSeconds: number;
+  proof: AuthenticationProof;
 }
 
 export function buildSessionRecord(input: NewSession): SessionRecord {
@@ -62,6 +77,8 @@ export function buildSessionRecord(input: NewSession): SessionRecord {
     method: input.method,
     ip: input.ip,
     userAgent: input.userAgent?.slice(0, 256) ?? null,
+    authTime: input.proof.authTime,
+    amr: input.proof.amr,
   };
 }
 
@@ -87,9 +104,18 @@ export async function createSession(kv: KvStore, input: NewSession): Promise<Iss
   return { token, id, record };
 }
 
-/** Re-stamps an existing session with a new epoch (after a password change keeps the caller in). */
-export async function restampSession(kv: KvStore, id: string, record: SessionRecord, epoch: number) {
-  await writeSession(kv, id, { ...record, epoch });
+/**
+ * Re-stamps an existing session with a new epoch (after a password change keeps the caller in),
+ * and with a new proof when the change itself proved who the user is.
+ */
+export async function restampSession(
+  kv: KvStore,
+  id: string,
+  record: SessionRecord,
+  epoch: number,
+  proof?: AuthenticationProof,
+) {
+  await writeSession(kv, id, { ...record, epoch, ...proof });
 }
 
 export async function readSession(kv: KvStore, parsed: ParsedToken): Promise<SessionRecord | null> {

@@ -1,4 +1,5 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { AppError, notFound } from "../core/errors";
 import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
@@ -29,6 +30,8 @@ export interface GuardedChange {
   /** Soft-deleted users can only be touched by changes that say so. */
   allowDeleted?: boolean;
   audit: AuditEntry;
+  /** More writes for the same batch, after the update; each must guard itself (it runs regardless). */
+  alsoRun?: BatchItem<"sqlite">[];
 }
 
 /**
@@ -49,7 +52,12 @@ export async function applyGuardedUserChange(db: Database, change: GuardedChange
     .where(and(...conditions))
     .returning({ id: users.id });
   const [applied, , after] = await db
-    .batch([update, auditIfChangedStatement(db, change.audit), userWithGroupQuery(db, change.userId)])
+    .batch([
+      update,
+      auditIfChangedStatement(db, change.audit),
+      userWithGroupQuery(db, change.userId),
+      ...(change.alsoRun ?? []),
+    ])
     .catch((error: unknown) => {
       // The group named in the change was deleted between the caller's check and this batch.
       if (isForeignKeyViolation(error)) throw notFound("Group");

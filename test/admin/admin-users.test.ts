@@ -169,7 +169,7 @@ describe("user lifecycle", () => {
     const list = await bodyAt(await sessions.$get({ param: { uid: user.id } }), 200);
     expect(list.data).toHaveLength(2);
     expect(list.data[0]?.method).toBe("local");
-    const ended = await sessions.$delete({ param: { uid: user.id } });
+    const ended = await sessions.$delete({ param: { uid: user.id }, query: {} });
     expect(await ended.json()).toEqual({ ended: 2 });
     expect((await user.api.users.me.$get()).status).toBe(401);
     const after = await bodyAt(await sessions.$get({ param: { uid: user.id } }), 200);

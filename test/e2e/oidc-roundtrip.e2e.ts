@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { hc } from "hono/client";
@@ -5,7 +6,7 @@ import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOidcProvider } from "../../scripts/oidc-provider-server.mjs";
 import type { AppType } from "../../src/app";
-import { OidcBrowser, throughProviderPages } from "../oidc-driver";
+import { OidcBrowser, pkcePair, throughProviderPages } from "../oidc-driver";
 import { bodyAt } from "../typed-response";
 import { freePort, type RunningWorker, startWorker } from "./worker-process";
 
@@ -45,9 +46,13 @@ afterAll(async () => {
 const apiAt = (headers: Record<string, string> = {}) => hc<AppType>(`${worker.url}/api/v1`, { headers });
 
 /** Signs in through the provider's login and consent pages, with plain fetch and a cookie jar. */
-async function signInAs(user: string) {
+async function signInAs(user: string, codeChallenge?: string) {
   const browser = new OidcBrowser(`${worker.url}/api/v1`, (request) => fetch(request));
-  const { landed } = await browser.signIn(throughProviderPages(user), { frontend_callback_uri: FRONTEND });
+  const query = {
+    frontend_callback_uri: FRONTEND,
+    ...(codeChallenge ? { code_challenge: codeChallenge } : {}),
+  };
+  const { landed } = await browser.signIn(throughProviderPages(user), query);
   if (!landed) throw new Error("the callback did not redirect to the frontend");
   const me = () => apiAt({ cookie: browser.jar.header(worker.url) }).users.me.$get();
   return { browser, landed, me };
@@ -57,7 +62,8 @@ describe("OIDC round trip against a real provider (oidc-provider) and wrangler d
   it("signs alice in through the provider's login and consent, then /users/me shows her", async () => {
     const { landed, me } = await signInAs("alice");
     expect(landed.origin + landed.pathname).toBe(FRONTEND);
-    expect(landed.searchParams.get("login_code")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // No code_challenge: the session cookie only, no one-time code.
+    expect(landed.searchParams.get("login_code")).toBeNull();
     const res = await me();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
@@ -76,10 +82,11 @@ describe("OIDC round trip against a real provider (oidc-provider) and wrangler d
   });
 
   it("gives an other-site frontend a session token for its one-time code", async () => {
-    const { landed } = await signInAs("alice");
+    const { verifier, challenge } = await pkcePair();
+    const { landed } = await signInAs("alice", challenge);
     const code = landed.searchParams.get("login_code") ?? "";
     const res = await apiAt({ origin: "http://localhost:5173" }).users.login.exchange.$post({
-      json: { code },
+      json: { code, code_verifier: verifier },
     });
     const { token } = await bodyAt(res, 200);
     const me = await apiAt({ authorization: `Bearer ${token}` }).users.me.$get();

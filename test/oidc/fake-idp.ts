@@ -24,6 +24,10 @@ export interface Tamper {
   sub?: string;
   email?: string;
   name?: string;
+  /** Seconds added to `iat` (a token "issued" in the future when positive). */
+  iatOffset?: number;
+  /** How long ago the provider authenticated the user (`auth_time`); null leaves the claim out. */
+  authTimeAgo?: number | null;
 }
 
 // One key set per test isolate: the Worker caches the provider's JWKS, like any relying party.
@@ -69,6 +73,7 @@ export async function startFakeIdp(options: { advertiseIssParameter?: boolean } 
       preferred_username: "alice",
     };
     if (t.nonce !== null) claims.nonce = t.nonce ?? state.nonce;
+    if (t.authTimeAgo !== null) claims.auth_time = now - (t.authTimeAgo ?? 0);
     if (t.algNone) {
       const enc = (v: unknown) =>
         btoa(JSON.stringify(v)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
@@ -78,7 +83,7 @@ export async function startFakeIdp(options: { advertiseIssParameter?: boolean } 
       .setProtectedHeader({ alg: "RS256", kid: t.rotated ? "k2" : "k1" })
       .setIssuer(t.iss ?? ISSUER)
       .setAudience(t.aud ?? CLIENT_ID)
-      .setIssuedAt(now - (t.expiresIn !== undefined && t.expiresIn < 0 ? 600 : 0))
+      .setIssuedAt(now - (t.expiresIn !== undefined && t.expiresIn < 0 ? 600 : 0) + (t.iatOffset ?? 0))
       .setExpirationTime(now + (t.expiresIn ?? 300))
       .sign(t.signWithOtherKey || t.rotated ? other.privateKey : privateKey);
   }

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, bodyAt, client, createSignedInUser, createUser } from "../helpers";
 import { bumpSessionEpoch, identityCount, setUser, userOfSubject } from "../seed";
 import { ISSUER, newBrowser, startFakeIdp, type Tamper } from "./fake-idp";
+import { FRONTEND, pkcePair } from "./flow";
 
-const FRONTEND = "http://localhost:5173/after-login";
 let idp: Awaited<ReturnType<typeof startFakeIdp>>;
 
 beforeEach(async () => {
@@ -14,11 +14,22 @@ afterEach(() => {
 });
 
 /** A browser signs in through the fake provider, which issues an ID token tampered as given. */
-async function signIn(tamper: Tamper = {}) {
+async function signIn(tamper: Tamper = {}, codeChallenge?: string) {
   idp.tamper = tamper;
   const browser = newBrowser();
-  const { res, landed } = await browser.signIn(idp.approve, { frontend_callback_uri: FRONTEND });
+  const query = {
+    frontend_callback_uri: FRONTEND,
+    ...(codeChallenge ? { code_challenge: codeChallenge } : {}),
+  };
+  const { res, landed } = await browser.signIn(idp.approve, query);
   return { browser, res, landed };
+}
+
+/** A sign-in for another-site frontend: the login code and the verifier that redeems it. */
+async function signInForCode(tamper: Tamper = {}) {
+  const pkce = await pkcePair();
+  const { landed } = await signIn(tamper, pkce.challenge);
+  return { code: loginCodeOf(landed), verifier: pkce.verifier };
 }
 
 const loginCodeOf = (landed: URL | null) => landed?.searchParams.get("login_code") ?? "";
@@ -72,11 +83,11 @@ describe("GET /users/login", () => {
 });
 
 describe("GET /users/login/callback", () => {
-  it("signs a new user in just in time and redirects with a one-time code and a session cookie", async () => {
+  it("signs a new user in just in time with the session cookie only, no login code, when no code_challenge is given", async () => {
     const { browser, res, landed } = await signIn();
     expect(res.status).toBe(302);
     expect(landed && landed.origin + landed.pathname).toBe(FRONTEND);
-    expect(loginCodeOf(landed)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(landed?.searchParams.get("login_code")).toBeNull();
     expect(browser.cookie("session")).toBeTruthy();
     const me = await browser.request(`${browser.api}/users/me`);
     expect(await me.json()).toMatchObject({
@@ -95,16 +106,17 @@ describe("GET /users/login/callback", () => {
   });
 
   it("exchanges the one-time code once, from the frontend's origin only", async () => {
-    const exchange = (code: string, origin: string) =>
-      client({ headers: { origin } }).users.login.exchange.$post({ json: { code } });
-    const first = await signIn({ sub: "exchange-subject" });
-    const wrongOrigin = await exchange(loginCodeOf(first.landed), "https://evil.example.com");
+    const exchange = (pair: { code: string; verifier: string }, origin: string) =>
+      client({ headers: { origin } }).users.login.exchange.$post({
+        json: { code: pair.code, code_verifier: pair.verifier },
+      });
+    const first = await signInForCode({ sub: "exchange-subject" });
+    const wrongOrigin = await exchange(first, "https://evil.example.com");
     expect(wrongOrigin.status).toBe(403); // cross_site_request, before the code is looked at
-    const second = await signIn({ sub: "exchange-subject" });
-    const code = loginCodeOf(second.landed);
-    const { token } = await bodyAt(await exchange(code, "http://localhost:5173"), 200);
+    const second = await signInForCode({ sub: "exchange-subject" });
+    const { token } = await bodyAt(await exchange(second, "http://localhost:5173"), 200);
     expect((await client({ token }).users.me.$get()).status).toBe(200);
-    const again = await exchange(code, "http://localhost:5173");
+    const again = await exchange(second, "http://localhost:5173");
     expect(again.status).toBe(400);
   });
 
@@ -186,12 +198,12 @@ describe("GET /users/login/callback", () => {
     ];
     for (const change of changes) {
       const subject = `exchange-${crypto.randomUUID()}`;
-      const { landed } = await signIn({ sub: subject });
+      const pair = await signInForCode({ sub: subject });
       await change((await userOfSubject(ISSUER, subject))?.id ?? "");
       const exchange = await client({
         headers: { origin: "http://localhost:5173" },
       }).users.login.exchange.$post({
-        json: { code: loginCodeOf(landed) },
+        json: { code: pair.code, code_verifier: pair.verifier },
       });
       expect(exchange.status).toBe(400);
       expect(await exchange.json()).toMatchObject({ code: "invalid_login_code" });

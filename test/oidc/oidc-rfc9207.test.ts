@@ -21,7 +21,7 @@ async function callback(iss?: string) {
 describe("RFC 9207 issuer identification, when the provider advertises it", () => {
   it("accepts the callback carrying the right iss", async () => {
     const landed = await callback(ISSUER);
-    expect(landed.searchParams.get("login_code")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(landed.searchParams.get("error")).toBeNull();
   });
 
   it.each([

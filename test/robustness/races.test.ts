@@ -132,7 +132,7 @@ describe("races between valid requests", () => {
       const context = {
         issuer: "https://idp.example.com",
         identity,
-        linkUserId: null,
+        link: null,
         origin: { requestId: null, clientRequestId: null, ip: null },
       };
       const signedIn = await Promise.all([signInWithIdentity(db, context), signInWithIdentity(db, context)]);

@@ -53,6 +53,10 @@ export async function discover(config: OidcConfig): Promise<oauth.AuthorizationS
 
 export const clientOf = (config: OidcConfig): oauth.Client => ({ client_id: config.clientId });
 
+/** The PKCE S256 challenge of a verifier (RFC 7636): how a frontend's login code is bound to it. */
+export const codeChallengeOf = (verifier: string): Promise<string> =>
+  oauth.calculatePKCECodeChallenge(verifier);
+
 export interface AuthorizationRequest {
   url: string;
   state: string;
@@ -60,10 +64,15 @@ export interface AuthorizationRequest {
   codeVerifier: string;
 }
 
+/**
+ * `reauthenticateWithin`: ask the provider to authenticate the user again now (`prompt=login`)
+ * and to say when it did (`max_age`, so the ID token carries `auth_time`); used when linking.
+ */
 export async function buildAuthorizationRequest(
   config: OidcConfig,
   as: oauth.AuthorizationServer,
   redirectUri: string,
+  reauthenticateWithin?: number,
 ): Promise<AuthorizationRequest> {
   if (!as.authorization_endpoint) throw unavailable();
   const codeVerifier = oauth.generateRandomCodeVerifier();
@@ -78,6 +87,10 @@ export async function buildAuthorizationRequest(
   url.searchParams.set("nonce", nonce);
   url.searchParams.set("code_challenge", await oauth.calculatePKCECodeChallenge(codeVerifier));
   url.searchParams.set("code_challenge_method", "S256");
+  if (reauthenticateWithin !== undefined) {
+    url.searchParams.set("prompt", "login");
+    url.searchParams.set("max_age", String(reauthenticateWithin));
+  }
   return { url: url.toString(), state, nonce, codeVerifier };
 }
 
@@ -87,7 +100,8 @@ export type CallbackError =
   | "provider_error"
   | "invalid_response"
   | "account_disabled"
-  | "identity_in_use";
+  | "identity_in_use"
+  | "reauthentication_required";
 
 export class OidcCallbackError extends Error {
   constructor(readonly code: CallbackError) {
@@ -105,7 +119,14 @@ export async function completeCallback(
   config: OidcConfig,
   as: oauth.AuthorizationServer,
   callbackParams: URLSearchParams,
-  expected: { state: string; nonce: string; codeVerifier: string; redirectUri: string },
+  expected: {
+    state: string;
+    nonce: string;
+    codeVerifier: string;
+    redirectUri: string;
+    /** The provider must have authenticated the user within this many seconds (`auth_time`). */
+    maxAge?: number;
+  },
 ): Promise<VerifiedIdentity> {
   const client = clientOf(config);
   let params: URLSearchParams;
@@ -138,6 +159,9 @@ export async function completeCallback(
   const claims = oauth.getValidatedIdTokenClaims(tokens);
   if (!claims || !tokens.id_token) throw new OidcCallbackError("invalid_response");
   await verifySignature(config, as, tokens.id_token);
+  if (expected.maxAge !== undefined && !authenticatedWithin(claims.auth_time, expected.maxAge)) {
+    throw new OidcCallbackError("reauthentication_required");
+  }
   const profile =
     claims.email || claims.name ? {} : await userInfoClaims(config, as, tokens.access_token, claims.sub);
   return { subject: claims.sub, claims: { ...profile, ...claims } };
@@ -163,6 +187,18 @@ async function userInfoClaims(
   }
 }
 
+/** How far a provider's clock may run ahead of ours: `iat` and `auth_time` beyond it are refused. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** `auth_time` present, not in the future (beyond the skew) and at most `maxAge` seconds ago. */
+function authenticatedWithin(authTime: number | undefined, maxAge: number): boolean {
+  if (typeof authTime !== "number") return false;
+  const now = nowSeconds();
+  return authTime <= now + CLOCK_SKEW_SECONDS && now - authTime <= maxAge + CLOCK_SKEW_SECONDS;
+}
+
 async function verifySignature(config: OidcConfig, as: oauth.AuthorizationServer, idToken: string) {
   if (!as.jwks_uri) throw new OidcCallbackError("invalid_response");
   let keys = keySets.get(as.jwks_uri);
@@ -173,13 +209,20 @@ async function verifySignature(config: OidcConfig, as: oauth.AuthorizationServer
     });
     keySets.set(as.jwks_uri, keys);
   }
+  let iat: number | undefined;
   try {
-    await jwtVerify(idToken, keys, {
+    const { payload } = await jwtVerify(idToken, keys, {
       issuer: as.issuer,
       audience: config.clientId,
       algorithms: ID_TOKEN_ALGORITHMS,
     });
+    iat = payload.iat;
   } catch {
+    throw new OidcCallbackError("invalid_response");
+  }
+  // Neither library refuses a token issued in the future; one from beyond the skew is forged or
+  // pre-minted, never what a provider just sent.
+  if (typeof iat !== "number" || iat > nowSeconds() + CLOCK_SKEW_SECONDS) {
     throw new OidcCallbackError("invalid_response");
   }
 }

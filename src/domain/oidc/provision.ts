@@ -1,3 +1,4 @@
+import { stripUnsafeText } from "../../core/display-text";
 import { nowIso } from "../../core/time";
 import type { Database } from "../../db/client";
 import { UNGROUPED_GROUP_ID } from "../../db/schema";
@@ -17,12 +18,15 @@ import { OidcCallbackError, type VerifiedIdentity } from "./oidc-client";
 const text = (value: unknown, max: number) =>
   typeof value === "string" && value.trim() ? value.trim().slice(0, max) : null;
 
-/** Profile claims we copy on every sign-in; a picture only when it is an https URL. */
+/**
+ * Profile claims we copy on every sign-in; a picture only when it is an https URL; the name
+ * without control, bidi-override and zero-width characters (core/display-text.ts).
+ */
 function profileFromClaims(claims: VerifiedIdentity["claims"]) {
   const picture = text(claims.picture, 2048);
   const email = text(claims.email, 254);
   return {
-    displayName: text(claims.name, 100),
+    displayName: typeof claims.name === "string" ? text(stripUnsafeText(claims.name), 100) : null,
     email: email && /^[^\s@]+@[^\s@]+$/.test(email) ? email.toLowerCase() : null,
     avatarUrl: picture?.startsWith("https://") ? picture : null,
     emailVerified: claims.email_verified === true,
@@ -43,7 +47,8 @@ function newUsername(claims: VerifiedIdentity["claims"]): string {
 export interface SignInContext {
   issuer: string;
   identity: VerifiedIdentity;
-  linkUserId: string | null;
+  /** A signed-in user started the flow to link this identity, under this session epoch. */
+  link: { userId: string; epoch: number } | null;
   origin: Pick<AuditEntry, "requestId" | "clientRequestId" | "ip">;
 }
 
@@ -60,33 +65,41 @@ export async function signInWithIdentity(
   const { issuer, identity } = ctx;
   const profile = profileFromClaims(identity.claims);
   const existing = await findIdentity(db, issuer, identity.subject);
-  const audit = (action: string, userId: string) =>
+  const audit = (action: string, userId: string, details: Record<string, unknown> = {}) =>
     auditStatement(db, {
       action,
       actorId: userId,
       targetType: "user",
       targetId: userId,
-      details: { method: "oidc", issuer },
+      details: { method: "oidc", issuer, subject: identity.subject, ...details },
       ...ctx.origin,
     });
 
-  if (ctx.linkUserId) {
-    if (existing && existing.userId !== ctx.linkUserId) throw new OidcCallbackError("identity_in_use");
+  if (ctx.link) {
+    const { userId, epoch } = ctx.link;
+    // The session that started the link must still stand: ending the user's sessions (or a reset
+    // that now demands a password change) between start and callback voids it.
+    const user = await findUserWithGroupById(db, userId);
+    if (!canHoldSession(user, epoch) || user?.mustChangePassword) {
+      throw new OidcCallbackError("reauthentication_required");
+    }
+    if (existing && existing.userId !== userId) throw new OidcCallbackError("identity_in_use");
     if (!existing) {
+      const identityId = crypto.randomUUID();
       await db.batch([
         identityStatements.insert(db, {
-          id: crypto.randomUUID(),
-          userId: ctx.linkUserId,
+          id: identityId,
+          userId,
           issuer,
           subject: identity.subject,
           email: profile.email,
           emailVerified: profile.emailVerified,
           lastUsedAt: nowIso(),
         }),
-        audit("user.identity_linked", ctx.linkUserId),
+        audit("user.identity_linked", userId, { identity_id: identityId }),
       ]);
     }
-    return activeUser(await findUserWithGroupById(db, ctx.linkUserId));
+    return activeUser(user);
   }
 
   if (existing) {

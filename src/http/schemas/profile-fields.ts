@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { isSafeText } from "../../core/display-text";
 
 /** Field rules shared by the self-service profile and the admin user endpoints. */
 
@@ -20,7 +21,13 @@ function isBcp47(value: string): boolean {
   }
 }
 
-export const displayNameField = z.string().trim().min(1).max(100);
+/** Refused (422) with control, bidi-override or zero-width characters: core/display-text.ts. */
+export const displayNameField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine(isSafeText, { message: "Control, bidi-override and zero-width characters are not allowed" });
 export const emailField = z.email({ message: "Invalid e-mail address" }).max(254);
 export const avatarUrlField = z
   .url({ protocol: /^https$/, message: "avatar_url must be an https URL" })

@@ -4,16 +4,18 @@ import { nowIso } from "../../core/time";
 import { UNGROUPED_GROUP_ID } from "../../db/schema";
 import { newPasswordColumns } from "../../domain/passwords/new-password";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
-import { auditEntry } from "../../http/request-context";
+import { auditBase, auditEntry } from "../../http/request-context";
 import { paginationOf } from "../../http/schemas/common";
 import { profileUpdateToColumns } from "../../http/schemas/profile-fields";
 import { toAdminUserWire } from "../../http/schemas/user";
 import { auditIfChangedStatement } from "../../storage/audit";
 import { isForeignKeyViolation } from "../../storage/constraint-errors";
 import { findGroup } from "../../storage/groups";
+import { identityStatements } from "../../storage/identities";
 import { deleteUserSessions, listUserSessions } from "../../storage/sessions";
 import { applyGuardedUserChange, type GuardedChange } from "../../storage/user-changes";
 import {
+  findUserById,
   findUserWithGroupById,
   listUsers,
   toUserWithGroup,
@@ -41,6 +43,18 @@ async function change(
   if (input.endSessions) await deleteUserSessions(c.var.kv, user.id);
   return c.json(toAdminUserWire(user), 200);
 }
+
+/**
+ * Unlinks every provider identity of the user, in the batch of the change it rides along, with one
+ * audit entry per identity naming its issuer and subject (docs/oidc.md, "Linking").
+ */
+const removeAllIdentities = (c: Ctx, uid: string) => [
+  identityStatements.auditRemovalOfAll(c.var.db, uid, {
+    ...auditBase(c, { targetId: uid }),
+    action: "admin.identity_removed",
+  }),
+  identityStatements.removeAllOfUser(c.var.db, uid),
+];
 
 async function requireGroup(c: Ctx, groupId: string) {
   if (!(await findGroup(c.var.db, groupId))) throw notFound("Group");
@@ -181,7 +195,7 @@ export const unlockUserHandler: AppRouteHandler<typeof routes.unlockUser> = asyn
   });
 
 export const resetPasswordHandler: AppRouteHandler<typeof routes.resetPassword> = async (c) => {
-  const { new_password, require_password_change } = c.req.valid("json");
+  const { new_password, require_password_change, remove_identities } = c.req.valid("json");
   const uid = c.req.valid("param").uid;
   const target = await findUserWithGroupById(c.var.db, uid);
   if (!target || target.deletedAt) throw notFound("User");
@@ -201,6 +215,8 @@ export const resetPasswordHandler: AppRouteHandler<typeof routes.resetPassword> 
     removesAdmin: false,
     endSessions: true,
     action: "admin.password_reset",
+    details: { remove_identities },
+    alsoRun: remove_identities ? removeAllIdentities(c, uid) : [],
   });
 };
 
@@ -222,6 +238,18 @@ export const listSessionsHandler: AppRouteHandler<typeof routes.listSessions> = 
 
 export const endSessionsHandler: AppRouteHandler<typeof routes.endSessions> = async (c) => {
   const uid = c.req.valid("param").uid;
+  const { remove_identities } = c.req.valid("query");
+  if (remove_identities) {
+    // A password, once set, is never cleared, so this check cannot go stale before the batch.
+    const user = await findUserById(c.var.primaryDb, uid);
+    if (!user || user.deletedAt) throw notFound("User");
+    if (!user.passwordHash) {
+      throw new AppError(
+        "last_sign_in_method",
+        "This account has no password: removing its identities would leave it no way in; reset the password instead",
+      );
+    }
+  }
   const before = await listUserSessions(c.var.kv, uid);
   await change(c, {
     userId: uid,
@@ -229,6 +257,8 @@ export const endSessionsHandler: AppRouteHandler<typeof routes.endSessions> = as
     removesAdmin: false,
     endSessions: true,
     action: "admin.sessions_ended",
+    details: { remove_identities },
+    alsoRun: remove_identities ? removeAllIdentities(c, uid) : [],
   });
   return c.json({ ended: before.length }, 200);
 };

@@ -12,6 +12,7 @@ import { AdminUserSchema } from "../../http/schemas/user";
 import {
   CreateUserSchema,
   EndedSessionsSchema,
+  EndSessionsQuery,
   GroupAssignmentSchema,
   ListUsersQuery,
   PasswordResetSchema,
@@ -148,7 +149,9 @@ export const resetPassword = createRoute({
   method: "post",
   path: `${base}/{uid}/reset-password`,
   summary: "Set a new password for a user",
-  description: "The password must pass the policy; the user's sessions end.",
+  description:
+    "The password must pass the policy; the user's sessions end. Linked provider identities stay unless " +
+    "`remove_identities` is true (then each removal is audited with its issuer and subject).",
   request: { params: UserIdParams, body: jsonBody(PasswordResetSchema) },
   responses: { ...userResponse("The updated user"), ...userErrors({ body: "json" }) },
 });
@@ -180,6 +183,13 @@ export const endSessions = createRoute({
   method: "delete",
   path: `${base}/{uid}/sessions`,
   summary: "End all of a user's sessions",
-  request: { params: UserIdParams },
-  responses: { 200: jsonContent(EndedSessionsSchema, "Sessions ended"), ...userErrors() },
+  description:
+    "Linked provider identities stay (they are how OIDC users sign in) unless `remove_identities=true`.",
+  request: { params: UserIdParams, query: EndSessionsQuery },
+  responses: {
+    200: jsonContent(EndedSessionsSchema, "Sessions ended"),
+    ...userErrors({
+      errors: { 409: "remove_identities for an account without a password (`last_sign_in_method`)" },
+    }),
+  },
 });

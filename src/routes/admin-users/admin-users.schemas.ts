@@ -54,8 +54,18 @@ export const PasswordResetSchema = z
   .strictObject({
     new_password: passwordInput,
     require_password_change: z.boolean().default(true),
+    remove_identities: z.boolean().default(false).openapi({
+      description: "Also unlink every provider identity (recovering an account taken over through a link)",
+    }),
   })
   .openapi("PasswordReset");
+
+export const EndSessionsQuery = z.object({
+  remove_identities: booleanQuery().openapi({
+    description:
+      "Also unlink every provider identity; refused (409) for an account without a password, which would have no way in",
+  }),
+});
 
 const UserSessionSchema = z.object({
   id: z.string(),

@@ -2,7 +2,7 @@ import { readConfig } from "../../core/settings";
 import { verifyLocalLogin } from "../../domain/local-login";
 import { changePassword } from "../../domain/passwords/change-password";
 import type { AppRouteHandler } from "../../http/app-env";
-import { issueSession } from "../../http/issue-session";
+import { issueSession, proofNow } from "../../http/issue-session";
 import { throttle } from "../../http/rate-limit";
 import { auditBase, clientKey, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
@@ -43,7 +43,8 @@ export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = asy
     newPassword: new_password,
     audit: auditBase(c),
   });
-  // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it.
-  await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1);
+  // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it. The current
+  // password was just proved, which counts as a fresh proof (http/recent-authentication.ts).
+  await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1, proofNow("local"));
   return c.json({ ok: true as const }, 200);
 };

@@ -1,12 +1,12 @@
 import type { Context } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { randomToken, sha256Hex } from "../../core/crypto";
 import { AppError, invalid } from "../../core/errors";
-import { isPlainHttpLoopback } from "../../core/hosts";
 import { readConfig } from "../../core/settings";
+import { nowIso } from "../../core/time";
 import { allowedFrontendUri, withParams } from "../../domain/oidc/frontend-uri";
 import {
   buildAuthorizationRequest,
+  codeChallengeOf,
   completeCallback,
   discover,
   OidcCallbackError,
@@ -17,32 +17,33 @@ import { canHoldSession } from "../../domain/sessions/session-validity";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
 import { requireAuthentication } from "../../http/authenticate";
 import { issueSession } from "../../http/issue-session";
-import { requestOrigin } from "../../http/request-context";
+import { setBindingCookie, takeBindingCookie } from "../../http/oidc-binding-cookie";
+import { throttle } from "../../http/rate-limit";
+import { RECENT_AUTHENTICATION_SECONDS, requireRecentAuthentication } from "../../http/recent-authentication";
+import { clientKey, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import {
   issueLoginCode,
+  type OidcStateRecord,
   STATE_TTL_SECONDS,
   saveState,
   takeLoginCode,
   takeState,
 } from "../../storage/oidc-state";
+import type { UserWithGroup } from "../../storage/users";
 import { findUserWithGroupById } from "../../storage/users";
 import type { exchangeLoginCode, loginCallback, startLogin } from "./oidc.routes";
 
 type Ctx = Context<AppEnv>;
-const BINDING_COOKIE = "oidc_binding";
 const CALLBACK_PATH = "/api/v1/users/login/callback";
 
 const redirectUriOf = (c: Ctx, config: OidcConfig) =>
   config.redirectUri ?? `${new URL(c.req.url).origin}${CALLBACK_PATH}`;
-const isPlainLocalhost = (c: Ctx) => isPlainHttpLoopback(new URL(c.req.url));
 
-export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) => {
-  const config = readOidcConfig(c.env);
-  const query = c.req.valid("query");
+function frontendUriOf(c: Ctx, requested: string | undefined): string {
   const service = readConfig(c.env);
-  const frontendUri = query.frontend_callback_uri
-    ? allowedFrontendUri(query.frontend_callback_uri, service.frontendOrigins)
+  const frontendUri = requested
+    ? allowedFrontendUri(requested, service.frontendOrigins)
     : service.frontendDefaultUri;
   if (!frontendUri) {
     throw invalid(
@@ -51,27 +52,50 @@ export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) =
       "url_not_allowed",
     );
   }
-  const linkUserId = query.link ? (await requireAuthentication(c)).user.id : null;
+  return frontendUri;
+}
+
+/**
+ * Linking needs more than a session token: the account holder, with no password change pending,
+ * proved who they are in the last few minutes (http/recent-authentication.ts).
+ */
+async function linkingUser(c: Ctx): Promise<{ userId: string; epoch: number }> {
+  const auth = await requireAuthentication(c);
+  c.set("auth", auth);
+  if (auth.user.mustChangePassword) {
+    throw new AppError("password_change_required", "Change your password before linking an identity");
+  }
+  requireRecentAuthentication(c, RECENT_AUTHENTICATION_SECONDS);
+  return { userId: auth.user.id, epoch: auth.user.sessionEpoch };
+}
+
+export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) => {
+  // Each start writes a KV record: throttled per client address before anything else.
+  await throttle(
+    c.env.LOGIN_LIMITER,
+    `oidc-start:${clientKey(c)}`,
+    "Too many sign-ins started from this client; slow down",
+  );
+  const config = readOidcConfig(c.env);
+  const query = c.req.valid("query");
+  const frontendUri = frontendUriOf(c, query.frontend_callback_uri);
+  const link = query.link ? await linkingUser(c) : null;
 
   const as = await discover(config);
-  const request = await buildAuthorizationRequest(config, as, redirectUriOf(c, config));
+  const reauthenticate = link ? RECENT_AUTHENTICATION_SECONDS : undefined;
+  const request = await buildAuthorizationRequest(config, as, redirectUriOf(c, config), reauthenticate);
   const binding = randomToken();
   await saveState(c.var.kv, request.state, {
     codeVerifier: request.codeVerifier,
     nonce: request.nonce,
     frontendUri,
-    createdAt: new Date().toISOString(),
+    createdAt: nowIso(),
     bindingHash: await sha256Hex(binding),
-    linkUserId,
+    codeChallenge: query.code_challenge ?? null,
+    linkUserId: link?.userId ?? null,
+    linkEpoch: link?.epoch,
   });
-  const secure = !isPlainLocalhost(c);
-  setCookie(c, BINDING_COOKIE, binding, {
-    httpOnly: true,
-    sameSite: "Lax",
-    path: "/api/v1/users/login",
-    maxAge: STATE_TTL_SECONDS,
-    secure,
-  });
+  setBindingCookie(c, binding, STATE_TTL_SECONDS);
   c.header("Cache-Control", "no-store");
   if ((c.req.header("accept") ?? "").includes("application/json")) {
     return c.json({ authorization_url: request.url }, 200);
@@ -81,17 +105,38 @@ export const startLoginHandler: AppRouteHandler<typeof startLogin> = async (c) =
 
 const invalidState = (detail: string) => new AppError("invalid_state", detail);
 
+/**
+ * Where a signed-in browser goes. A frontend that sent a code challenge and is not on the
+ * Worker's own origin gets a one-time login code bound to it (and no cookie session it could not
+ * use); every other frontend gets the cookie session only.
+ */
+async function signedInDestination(c: Ctx, user: UserWithGroup, record: OidcStateRecord): Promise<string> {
+  const frontendOrigin = new URL(record.frontendUri).origin;
+  if (!record.codeChallenge || frontendOrigin === new URL(c.req.url).origin) {
+    await issueSession(c, user, "oidc", { cookie: true });
+    return record.frontendUri;
+  }
+  const loginCode = await issueLoginCode(c.var.kv, {
+    userId: user.id,
+    epoch: user.sessionEpoch,
+    frontendOrigin,
+    codeChallenge: record.codeChallenge,
+    authTime: nowIso(),
+  });
+  return withParams(record.frontendUri, { login_code: loginCode });
+}
+
 export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async (c) => {
   const config = readOidcConfig(c.env);
   const query = c.req.valid("query");
   const record = query.state ? await takeState(c.var.kv, query.state) : null;
   if (!query.state || !record) throw invalidState("Unknown, expired or already used sign-in state");
-  const binding = getCookie(c, BINDING_COOKIE);
-  deleteCookie(c, BINDING_COOKIE, { path: "/api/v1/users/login" });
+  const binding = takeBindingCookie(c);
   if (!binding || (await sha256Hex(binding)) !== record.bindingHash) {
     throw invalidState("This sign-in was started in another browser");
   }
   c.header("Cache-Control", "no-store");
+  const link = record.linkUserId ? { userId: record.linkUserId, epoch: record.linkEpoch ?? -1 } : null;
   try {
     const as = await discover(config);
     const identity = await completeCallback(config, as, new URL(c.req.url).searchParams, {
@@ -99,21 +144,16 @@ export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async
       nonce: record.nonce,
       codeVerifier: record.codeVerifier,
       redirectUri: redirectUriOf(c, config),
+      maxAge: link ? RECENT_AUTHENTICATION_SECONDS : undefined,
     });
     const user = await signInWithIdentity(c.var.primaryDb, {
       issuer: as.issuer,
       identity,
-      linkUserId: record.linkUserId,
+      link,
       origin: requestOrigin(c),
     });
-    if (record.linkUserId) return c.redirect(withParams(record.frontendUri, { linked: "true" }), 302);
-    await issueSession(c, user, "oidc", { cookie: true });
-    const loginCode = await issueLoginCode(c.var.kv, {
-      userId: user.id,
-      epoch: user.sessionEpoch,
-      frontendOrigin: new URL(record.frontendUri).origin,
-    });
-    return c.redirect(withParams(record.frontendUri, { login_code: loginCode }), 302);
+    if (link) return c.redirect(withParams(record.frontendUri, { linked: "true" }), 302);
+    return c.redirect(await signedInDestination(c, user, record), 302);
   } catch (error) {
     const code = error instanceof OidcCallbackError ? error.code : "invalid_response";
     if (!(error instanceof OidcCallbackError))
@@ -122,19 +162,22 @@ export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async
   }
 };
 
+const invalidLoginCode = () => new AppError("invalid_login_code", "Unknown, used or expired sign-in code");
+
 export const exchangeLoginCodeHandler: AppRouteHandler<typeof exchangeLoginCode> = async (c) => {
-  const { code } = c.req.valid("json");
+  const { code, code_verifier } = c.req.valid("json");
   const record = await takeLoginCode(c.var.kv, code);
+  // The code is bound to the browser that started sign-in: only the holder of the verifier whose
+  // challenge it sent can redeem it. A browser's Origin, when sent, must also be the frontend's.
+  if (!record || (await codeChallengeOf(code_verifier)) !== record.codeChallenge) throw invalidLoginCode();
   const origin = c.req.header("origin");
-  // Browsers always send Origin on a cross-origin POST; the code only works for the frontend it was issued to.
-  if (!record || (origin !== undefined && origin !== record.frontendOrigin)) {
-    throw new AppError("invalid_login_code", "Unknown, used or expired sign-in code");
-  }
+  if (origin !== undefined && origin !== record.frontendOrigin) throw invalidLoginCode();
   const user = await findUserWithGroupById(c.var.primaryDb, record.userId);
-  if (!user || !canHoldSession(user, record.epoch)) {
-    throw new AppError("invalid_login_code", "Unknown, used or expired sign-in code");
-  }
+  if (!user || !canHoldSession(user, record.epoch)) throw invalidLoginCode();
   // Token only: this client is on another site, where our cookie would be a third-party cookie.
-  const session = await issueSession(c, user, "oidc", { cookie: false });
+  const session = await issueSession(c, user, "oidc", {
+    cookie: false,
+    proof: { authTime: record.authTime, amr: ["oidc"] },
+  });
   return c.json(toSessionWire(user, session), 200);
 };

@@ -4,6 +4,15 @@ import { booleanQuery } from "../../http/schemas/common";
 export const StartLoginQuery = z.object({
   frontend_callback_uri: z.string().max(2048).optional(),
   link: booleanQuery(),
+  code_challenge: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, "Expected an S256 code challenge: 43 base64url characters")
+    .optional()
+    .openapi({
+      description:
+        "BASE64URL(SHA-256(code_verifier)) of a verifier the frontend keeps (RFC 7636, S256). With it, a " +
+        "frontend on another origin gets a one-time `login_code` that only that verifier redeems.",
+    }),
 });
 
 export const AuthorizationUrlSchema = z.object({ authorization_url: z.string() });
@@ -16,5 +25,11 @@ export const LoginCallbackQuery = z.object({
 });
 
 export const LoginCodeExchangeSchema = z
-  .strictObject({ code: z.string().min(1).max(100) })
+  .strictObject({
+    code: z.string().min(1).max(100),
+    code_verifier: z
+      .string()
+      .regex(/^[A-Za-z0-9._~-]{43,128}$/, "Expected a PKCE code verifier: 43 to 128 characters")
+      .openapi({ description: "The verifier whose S256 challenge started sign-in" }),
+  })
   .openapi("LoginCodeExchange");
