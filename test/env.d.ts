@@ -6,6 +6,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       TEST_SCHEMA_SQL: string[];
       SCHEMA_CHECK_DB: D1Database;
+      FUZZ_SEED: string;
+      FUZZ_RUNS: string;
     }
   }
 }
