@@ -58,7 +58,15 @@ const ImportDocumentSchema = z
 const badYaml = (detail: string) => new AppError(400, "invalid_yaml", detail);
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
+/**
+ * Exports are about 5 levels deep. The limit is explicit so that nothing below depends on the
+ * stack: the parser reports running out of it as RESOURCE_EXHAUSTION with the engine's message.
+ */
+export const YAML_MAX_DEPTH = 64;
+const tooDeep = () => badYaml(`The document is nested more than ${YAML_MAX_DEPTH} levels deep`);
+
 function assertNoForbiddenKeys(value: unknown, path: string[]): void {
+  if (path.length > YAML_MAX_DEPTH) throw tooDeep();
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) assertNoForbiddenKeys(item, [...path, String(i)]);
   } else if (typeof value === "object" && value !== null) {
@@ -81,11 +89,13 @@ export function parseImport(text: string): PreferencesUpdate {
   }
   const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false, schema: "core" });
   const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem?.code === "RESOURCE_EXHAUSTION") throw tooDeep();
   if (problem) throw badYaml(`Invalid YAML: ${problem.message.split("\n")[0]}`);
   let json: unknown;
   try {
     json = doc.toJS({ maxAliasCount: 10 });
   } catch (error) {
+    if (error instanceof RangeError) throw tooDeep();
     throw badYaml(`Invalid YAML: ${error instanceof Error ? error.message.split("\n")[0] : "unreadable"}`);
   }
   assertNoForbiddenKeys(json, []);
