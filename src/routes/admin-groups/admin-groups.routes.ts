@@ -21,12 +21,15 @@ export const GroupSchema = z
   })
   .openapi("Group");
 
+const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
 const nameField = z
   .string()
   .trim()
   .min(1)
   .max(64)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, "Letters, digits, spaces and . _ -");
+  .regex(NAME_PATTERN, "Letters, digits, spaces and . _ -")
+  // The generator would document the pattern with its flags appended ("…$/u"), which matches nothing.
+  .openapi({ pattern: NAME_PATTERN.source });
 
 export const CreateGroupSchema = z
   .strictObject({
