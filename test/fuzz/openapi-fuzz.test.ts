@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import worker from "../../src/index";
-import { authed, BASE, call, createSignedInUser, createUser, randomIp } from "../helpers";
+import { authed, BASE, call, createSignedInUser, createUser, jsonInit, randomIp } from "../helpers";
 import { startFakeIdp } from "../oidc/fake-idp";
 import { describeChange, diffSnapshots, type RowChange, type Snapshot, snapshotD1 } from "./d1-snapshot";
 import { OpenApiDocumentZ, type Operation, operationsOf } from "./json-schema";
@@ -292,6 +292,25 @@ describe("the OpenAPI document drives the fuzzer", () => {
   it("lists every operation, and the generator builds a request body for each JSON body schema", () => {
     expect(operations.length).toBeGreaterThan(30);
     for (const schema of bodies) expect(fc.sample(schemaArbitrary(schema, valid), 3)).toHaveLength(3);
+  });
+
+  it("notices a changed row, and lets a failed sign-in change only its counters and audit rows", async () => {
+    const victim = await createUser();
+    const signIn = operations.find(isLocalSignIn);
+    if (!signIn) throw new Error("the document has no POST /users/login/local");
+    const before = await snapshotD1();
+    const res = await direct(
+      "/users/login/local",
+      jsonInit("POST", { username: victim.username, password: "wrong" }, undefined, {
+        "cf-connecting-ip": randomIp(),
+      }),
+    );
+    expect(res.status).toBe(401);
+    const changes = diffSnapshots(before, await snapshotD1());
+    expect(changes.map((c) => c.table).sort()).toEqual(["audit_log", "users"]);
+    expect(changes.filter((c) => !allowedOnRefusal(signIn, c))).toEqual([]);
+    const other = operations.find((op) => !isLocalSignIn(op));
+    expect(other && changes.filter((c) => !allowedOnRefusal(other, c))).toHaveLength(2);
   });
 
   it("documents only string patterns that some string can match", () => {
