@@ -55,6 +55,14 @@ describe("GET /users/admin/users", () => {
     expect(admins.data.every((u) => u.role === "admin")).toBe(true);
   });
 
+  it("searches with the longest allowed term, multi-byte characters included, without a 500", async () => {
+    for (const term of ["a".repeat(100), "é".repeat(100), "😀".repeat(50), "%_\\".repeat(33)]) {
+      const res = await call(`/users/admin/users?search=${encodeURIComponent(term)}`, authed(admin));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ data: [] });
+    }
+  });
+
   it("treats % and _ in a search as literal characters", async () => {
     const res = await call("/users/admin/users?search=%25", authed(admin));
     const body = (await res.json()) as { pagination: { total_items: number } };
