@@ -59,6 +59,9 @@ export default defineConfig(async () => {
             // A provider faked at the HTTP boundary by test/oidc/fake-idp.ts.
             OIDC_ISSUER: "https://idp.example.com",
             OIDC_CLIENT_ID: "edge-users-test",
+            // test/fuzz: a fixed seed to reproduce a run, and more runs for `npm run fuzz`.
+            FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+            FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
           },
           d1Databases: ["SCHEMA_CHECK_DB"],
         },

@@ -7,6 +7,8 @@ declare global {
       TEST_SCHEMA_SQL: string[];
       TEST_README: string;
       SCHEMA_CHECK_DB: D1Database;
+      FUZZ_SEED: string;
+      FUZZ_RUNS: string;
     }
   }
 }

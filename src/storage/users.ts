@@ -161,9 +161,6 @@ export interface UserListFilters {
   includeDeleted: boolean;
 }
 
-/** `%` and `_` in a search are literal characters, not wildcards. */
-const likePattern = (search: string) => `%${search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 function listConditions(filters: UserListFilters): SQL | undefined {
   const conditions: SQL[] = [];
   if (!filters.includeDeleted) conditions.push(isNull(users.deletedAt));
@@ -172,9 +169,11 @@ function listConditions(filters: UserListFilters): SQL | undefined {
   if (filters.groupId) conditions.push(eq(users.groupId, filters.groupId));
   if (filters.identitySource) conditions.push(eq(users.identitySource, filters.identitySource));
   if (filters.search) {
-    const pattern = likePattern(filters.search);
+    // A plain substring test: LIKE patterns are capped at 50 bytes in D1 (a longer search was a 500),
+    // and instr has no wildcards to escape.
+    const needle = filters.search.toLowerCase();
     conditions.push(
-      sql`(lower(${users.username}) LIKE ${pattern} ESCAPE '\\' OR lower(${users.email}) LIKE ${pattern} ESCAPE '\\' OR lower(coalesce(${users.displayName}, '')) LIKE ${pattern} ESCAPE '\\')`,
+      sql`(instr(lower(${users.username}), ${needle}) > 0 OR instr(lower(${users.email}), ${needle}) > 0 OR instr(lower(coalesce(${users.displayName}, '')), ${needle}) > 0)`,
     );
   }
   return conditions.length > 0 ? and(...conditions) : undefined;

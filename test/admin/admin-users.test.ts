@@ -46,6 +46,14 @@ describe("GET /users/admin/users", () => {
     expect(admins.data.every((u) => u.role === "admin")).toBe(true);
   });
 
+  it("searches with the longest allowed term, multi-byte characters included, without a 500", async () => {
+    for (const term of ["a".repeat(100), "é".repeat(100), "😀".repeat(50), "%_\\".repeat(33)]) {
+      const res = await call(`/users/admin/users?search=${encodeURIComponent(term)}`, { token: admin.token });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ data: [] });
+    }
+  });
+
   it("treats % and _ in a search as literal characters", async () => {
     const body = await bodyAt(await users().$get({ query: { search: "%" } }), 200);
     expect(body.pagination.total_items).toBe(0);

@@ -130,6 +130,25 @@ describe("API documentation", () => {
     expect(doc.paths["/api/v1/users/me/profile"]).toHaveProperty("put");
   });
 
+  it("documents the group name pattern as a regular expression that valid names match", async () => {
+    const doc = z
+      .object({
+        components: z.object({
+          schemas: z.record(
+            z.string(),
+            z
+              .object({ properties: z.record(z.string(), z.object({ pattern: z.string().optional() })) })
+              .partial(),
+          ),
+        }),
+      })
+      .parse(await (await call("/openapi.json")).json());
+    for (const name of ["CreateGroup", "UpdateGroup"]) {
+      const pattern = doc.components.schemas[name]?.properties?.name?.pattern ?? "";
+      expect(new RegExp(pattern, "u").test("Équipe 7.a_b-c")).toBe(true);
+    }
+  });
+
   it("serves an interactive reference page", async () => {
     const res = await call("/docs");
     expect(res.status).toBe(200);

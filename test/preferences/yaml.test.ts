@@ -113,6 +113,22 @@ describe("POST /users/me/config/import", () => {
     expect(await preferencesRowCount(user.id)).toBe(0);
   });
 
+  it.each([
+    ["flow sequences, past the parser's stack", "[".repeat(3000)],
+    ["flow mappings, past the parser's stack", `${"{a: ".repeat(3000)}1${"}".repeat(3000)}`],
+    [
+      "an ignored field, within the parser's stack",
+      `version: 1\neffective: ${"[".repeat(200)}${"]".repeat(200)}\npreferences: {}\n`,
+    ],
+  ])("refuses YAML nested too deeply (%s) with 400, without the engine's message", async (_label, yaml) => {
+    const user = await createSignedInUser();
+    const res = await upload(user.token, yaml);
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body).toEqual({ detail: expect.stringContaining("nested more than"), code: "invalid_yaml" });
+    expect(JSON.stringify(body)).not.toContain("call stack");
+  });
+
   it("refuses a file over 256 KiB with 413", async () => {
     const user = await createSignedInUser();
     const res = await upload(user.token, `version: 1\n# ${"x".repeat(270 * 1024)}\npreferences: {}\n`);

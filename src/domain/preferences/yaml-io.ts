@@ -45,10 +45,7 @@ const ImportDocumentSchema = z
   })
   .superRefine((doc, ctx) => catalogChecked(doc.preferences, ctx, ["preferences"]));
 
-/** Deeper than this is not a preferences document; refused before the parser recurses into it. */
-const MAX_NESTING = 32;
-
-/** How deep `[` / `{` flow collections nest, ignoring quoted text; a cheap bound before parsing. */
+/** How deep `[` / `{` flow collections nest, ignoring quoted text: a cheap bound before parsing. */
 function flowNestingDepth(text: string): number {
   let depth = 0;
   let max = 0;
@@ -67,7 +64,15 @@ function flowNestingDepth(text: string): number {
 const badYaml = (detail: string) => new AppError("invalid_yaml", detail);
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
+/**
+ * Exports are about 5 levels deep. The limit is explicit so that nothing below depends on the
+ * stack: the parser reports running out of it as RESOURCE_EXHAUSTION with the engine's message.
+ */
+export const YAML_MAX_DEPTH = 64;
+const tooDeep = () => badYaml(`The document is nested more than ${YAML_MAX_DEPTH} levels deep`);
+
 function assertNoForbiddenKeys(value: unknown, path: string[]): void {
+  if (path.length > YAML_MAX_DEPTH) throw tooDeep();
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) assertNoForbiddenKeys(item, [...path, String(i)]);
   } else if (typeof value === "object" && value !== null) {
@@ -88,24 +93,22 @@ export function parseImport(text: string): PreferencesUpdate {
   if (new TextEncoder().encode(text).length > YAML_MAX_BYTES) {
     throw new AppError("payload_too_large", `The file is larger than ${YAML_MAX_BYTES / 1024} KiB`);
   }
-  if (flowNestingDepth(text) > MAX_NESTING)
-    throw badYaml(`The document nests deeper than ${MAX_NESTING} levels`);
+  if (flowNestingDepth(text) > YAML_MAX_DEPTH) throw tooDeep();
   let json: unknown;
   try {
     const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false, schema: "core" });
     const problem = doc.errors[0] ?? doc.warnings[0];
     // The parser reports running out of stack as an error of the document: our words for it.
-    if (problem && /call stack/i.test(problem.message)) throw new RangeError("nesting");
+    if (problem && (problem.code === "RESOURCE_EXHAUSTION" || /call stack/i.test(problem.message)))
+      throw tooDeep();
     if (problem) throw badYaml(`Invalid YAML: ${problem.message.split("\n")[0]}`);
     json = doc.toJS({ maxAliasCount: 10 });
   } catch (error) {
     if (error instanceof AppError) throw error;
     // Not a syntax error (alias limits, engine limits): our own words, never the engine's.
-    throw badYaml(
-      error instanceof RangeError
-        ? `The document nests deeper than ${MAX_NESTING} levels`
-        : "Invalid YAML: the document uses aliases or structures this import does not accept",
-    );
+    throw error instanceof RangeError
+      ? tooDeep()
+      : badYaml("Invalid YAML: the document uses aliases or structures this import does not accept");
   }
   assertNoForbiddenKeys(json, []);
   const parsed = ImportDocumentSchema.safeParse(json);
