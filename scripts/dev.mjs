@@ -15,12 +15,15 @@ if (!existsSync(".dev.vars")) {
   console.log("Created .dev.vars from .dev.vars.example (local secrets; never commit it).");
 }
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
+run("node", ["scripts/build-console.mjs"]);
 
 const children = [];
 if (existsSync("scripts/dev-oidc-provider.mjs")) {
   children.push(spawn("node", ["scripts/dev-oidc-provider.mjs"], { stdio: "inherit" }));
 }
 children.push(spawn("npx", ["wrangler", "dev", "--port", "8787"], { stdio: "inherit" }));
+console.log("\nConsole:       http://localhost:8787/console/");
+console.log("API reference: http://localhost:8787/api/v1/docs\n");
 
 const stopAll = () => {
   for (const child of children) child.kill("SIGTERM");

@@ -1,0 +1,300 @@
+import type { Schema } from "../../../client/index";
+import { api, errorText, notify } from "../api";
+import { field, formatTime, h, input, select, table } from "../dom";
+
+type AdminUser = Schema<"AdminUser">;
+type Role = AdminUser["role"];
+type Status = AdminUser["status"];
+const ROLES: Role[] = ["user", "admin"];
+const STATUSES: Status[] = ["ACTIVE", "DISABLED", "LOCKED"];
+const isRole = (v: string): v is Role => ROLES.some((r) => r === v);
+const isStatus = (v: string): v is Status => STATUSES.some((s) => s === v);
+const any = { value: "", label: "Any" };
+
+export async function renderUsers(main: HTMLElement): Promise<void> {
+  const { data: groupList } = await api.GET("/api/v1/users/admin/groups");
+  const groups = groupList?.data ?? [];
+  const search = input({ type: "search", name: "search" });
+  const role = select("role", [any, ...ROLES.map((r) => ({ value: r, label: r }))]);
+  const status = select("status", [any, ...STATUSES.map((s) => ({ value: s, label: s }))]);
+  const group = select("group", [any, ...groups.map((g) => ({ value: g.id, label: g.name }))]);
+  const filters = h(
+    "form",
+    { class: "filters", role: "search", "aria-label": "Find users" },
+    field("Search", search, "Username, e-mail or name"),
+    field("Role", role),
+    field("Status", status),
+    field("Group", group),
+    h("button", { type: "submit" }, "Search"),
+  );
+  const results = h("div", {});
+  const detail = h("div", {});
+  let page = 1;
+  filters.addEventListener("submit", (event) => {
+    event.preventDefault();
+    page = 1;
+    void load();
+  });
+  main.append(filters, results, detail);
+
+  async function load(): Promise<void> {
+    const { data, error } = await api.GET("/api/v1/users/admin/users", {
+      params: {
+        query: {
+          page,
+          per_page: 20,
+          ...(search.value.trim() ? { search: search.value.trim() } : {}),
+          ...(isRole(role.value) ? { role: role.value } : {}),
+          ...(isStatus(status.value) ? { status: status.value } : {}),
+          ...(group.value ? { group_id: group.value } : {}),
+        },
+      },
+    });
+    if (!data) {
+      results.replaceChildren(h("p", { class: "error" }, errorText(error)));
+      return;
+    }
+    const { pagination } = data;
+    const pager = h(
+      "nav",
+      { class: "pager", "aria-label": "Pages of users" },
+      h(
+        "button",
+        {
+          type: "button",
+          disabled: page <= 1,
+          onclick: () => {
+            page -= 1;
+            void load();
+          },
+        },
+        "Previous",
+      ),
+      h(
+        "span",
+        {},
+        `Page ${pagination.page} of ${Math.max(1, pagination.total_pages)} · ${pagination.total_items} users`,
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          disabled: page >= pagination.total_pages,
+          onclick: () => {
+            page += 1;
+            void load();
+          },
+        },
+        "Next",
+      ),
+    );
+    results.replaceChildren(
+      table(
+        "Users",
+        ["Username", "Name", "Role", "Group", "Status", "Last sign-in", ""],
+        data.data.map((u) => [
+          u.username,
+          u.display_name ?? "—",
+          u.role,
+          u.group.name,
+          u.status,
+          formatTime(u.last_login_at),
+          h(
+            "button",
+            { type: "button", "aria-label": `Manage ${u.username}`, onclick: () => void manage(u.id) },
+            "Manage",
+          ),
+        ]),
+      ),
+      pager,
+    );
+  }
+
+  async function manage(uid: string): Promise<void> {
+    const path = { uid };
+    const { data: user, error } = await api.GET("/api/v1/users/admin/users/{uid}", { params: { path } });
+    if (!user) {
+      notify(errorText(error), "error");
+      return;
+    }
+    const done = async (result: { error?: unknown }, message: string) => {
+      notify(result.error ? errorText(result.error) : message, result.error ? "error" : "ok");
+      if (!result.error) {
+        await load();
+        await manage(uid);
+      }
+    };
+    const roleSelect = select(
+      "user-role",
+      ROLES.map((r) => ({ value: r, label: r })),
+      user.role,
+    );
+    const groupSelect = select(
+      "user-group",
+      groups.map((g) => ({ value: g.id, label: g.name })),
+      user.group.id,
+    );
+    const statusSelect = select(
+      "user-status",
+      STATUSES.map((s) => ({ value: s, label: s })),
+      user.status,
+    );
+    const newPassword = input({
+      type: "password",
+      name: "reset-password",
+      autocomplete: "new-password",
+      minlength: 12,
+    });
+    const { data: sessions } = await api.GET("/api/v1/users/admin/users/{uid}/sessions", {
+      params: { path },
+    });
+    const heading = h("h2", { tabindex: -1 }, `Manage ${user.username}`);
+    detail.replaceChildren(
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "manage-title" },
+        heading,
+        h(
+          "p",
+          {},
+          `${user.email ?? "no e-mail"} · ${user.identity_source} · failed attempts: ${user.failed_attempts}${user.locked_until ? ` · locked until ${formatTime(user.locked_until)}` : ""}`,
+        ),
+        h(
+          "div",
+          { class: "row" },
+          field("Role", roleSelect),
+          h(
+            "button",
+            {
+              type: "button",
+              onclick: async () => {
+                if (!isRole(roleSelect.value)) return;
+                await done(
+                  await api.PUT("/api/v1/users/admin/users/{uid}/role", {
+                    params: { path },
+                    body: { role: roleSelect.value },
+                  }),
+                  "Role changed",
+                );
+              },
+            },
+            "Set role",
+          ),
+        ),
+        h(
+          "div",
+          { class: "row" },
+          field("Group", groupSelect),
+          h(
+            "button",
+            {
+              type: "button",
+              onclick: async () =>
+                done(
+                  await api.PUT("/api/v1/users/admin/users/{uid}/group", {
+                    params: { path },
+                    body: { group_id: groupSelect.value },
+                  }),
+                  "Group changed",
+                ),
+            },
+            "Set group",
+          ),
+        ),
+        h(
+          "div",
+          { class: "row" },
+          field("Status", statusSelect),
+          h(
+            "button",
+            {
+              type: "button",
+              onclick: async () => {
+                if (!isStatus(statusSelect.value)) return;
+                await done(
+                  await api.PUT("/api/v1/users/admin/users/{uid}/status", {
+                    params: { path },
+                    body: { status: statusSelect.value },
+                  }),
+                  "Status changed",
+                );
+              },
+            },
+            "Set status",
+          ),
+        ),
+        h(
+          "div",
+          { class: "row" },
+          h(
+            "button",
+            {
+              type: "button",
+              onclick: async () =>
+                done(
+                  await api.POST("/api/v1/users/admin/users/{uid}/unlock", { params: { path } }),
+                  "Unlocked",
+                ),
+            },
+            "Unlock sign-in",
+          ),
+        ),
+        user.identity_source === "LOCAL"
+          ? h(
+              "div",
+              { class: "row" },
+              field(
+                "New password",
+                newPassword,
+                "The user must change it at next sign-in; their sessions end",
+              ),
+              h(
+                "button",
+                {
+                  type: "button",
+                  onclick: async () =>
+                    done(
+                      await api.POST("/api/v1/users/admin/users/{uid}/reset-password", {
+                        params: { path },
+                        body: { new_password: newPassword.value, require_password_change: true },
+                      }),
+                      "Password reset",
+                    ),
+                },
+                "Reset password",
+              ),
+            )
+          : null,
+        h("h3", {}, "Sessions"),
+        sessions && sessions.data.length > 0
+          ? table(
+              `Sessions of ${user.username}`,
+              ["Address", "Signed in", "Expires", "Method"],
+              sessions.data.map((s) => [
+                s.ip ?? "—",
+                formatTime(s.created_at),
+                formatTime(s.expires_at),
+                s.method ?? "—",
+              ]),
+            )
+          : h("p", {}, "No sessions."),
+        h(
+          "button",
+          {
+            type: "button",
+            onclick: async () => {
+              const { data, error: endError } = await api.DELETE("/api/v1/users/admin/users/{uid}/sessions", {
+                params: { path },
+              });
+              await done({ error: endError }, `Ended ${data?.ended ?? 0} session(s)`);
+            },
+          },
+          "End all sessions",
+        ),
+      ),
+    );
+    heading.focus();
+  }
+
+  await load();
+}
