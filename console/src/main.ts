@@ -60,15 +60,27 @@ function renderNav(user: User | null): void {
 async function signOutNow(): Promise<void> {
   await api.POST("/api/v1/users/logout");
   state.me = null;
-  location.hash = "#/signin";
-  await route();
+  await go("#/signin");
 }
 
-/** Renders the view the hash names; sign-in when signed out, the password form while one is required. */
+/** Goes to a screen: through `hashchange` when the hash changes, directly when it is already there. */
+async function go(hash: string): Promise<void> {
+  if (location.hash === hash) await route();
+  else location.hash = hash;
+}
+
+let generation = 0;
+
+/**
+ * Renders the view the hash names; sign-in when signed out, the password form while one is required.
+ * Each call renders into a fresh container, so a slower earlier call can only write to a detached one.
+ */
 export async function route(): Promise<void> {
+  const mine = ++generation;
   const main = mainElement();
   if (!state.me) {
     const { data } = await api.GET("/api/v1/users/me");
+    if (mine !== generation) return;
     state.me = data ?? null;
   }
   const me = state.me;
@@ -78,22 +90,21 @@ export async function route(): Promise<void> {
   else if (id === "signin" || !VIEWS[id]) id = "profile";
   const view = id === "signin" ? null : VIEWS[id];
   renderNav(me);
-  main.replaceChildren();
   const heading = h("h1", { tabindex: -1 }, view ? view.title : "Sign in");
-  main.append(heading);
+  const container = h("div", {});
+  main.replaceChildren(heading, container);
   document.title = `${view ? view.title : "Sign in"} · Edge Users`;
+  heading.focus();
   if (!me || !view) {
-    renderSignIn(main, async () => {
+    renderSignIn(container, async () => {
       state.me = null;
-      location.hash = "#/profile";
-      await route();
+      await go("#/profile");
     });
   } else if (view.admin && me.role !== "admin") {
-    main.append(h("p", {}, "Administrators only."));
+    container.append(h("p", {}, "Administrators only."));
   } else {
-    await view.render(main, me);
+    await view.render(container, me);
   }
-  heading.focus();
 }
 
 // An OIDC sign-in lands here with ?login_code= (for other-site frontends); the cookie already signs us in.

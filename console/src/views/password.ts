@@ -57,7 +57,7 @@ export function renderPassword(main: HTMLElement, me: User): void {
     notify("Password changed; your other sessions ended");
     if (me.must_change_password) {
       state.me = null;
-      location.hash = "#/profile";
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
     }
   });
   main.append(form);
