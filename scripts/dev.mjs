@@ -1,6 +1,7 @@
 // `npm run dev`: everything a newcomer needs for a local service on http://localhost:8787.
 // Installs dependencies when missing, creates .dev.vars from the example, applies the D1
-// migrations to the local database, starts the local OpenID provider and `wrangler dev`.
+// migrations to the local database, builds the console and reference assets, starts the local
+// OpenID provider and `wrangler dev`, and prints the console's address.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
 

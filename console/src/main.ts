@@ -116,5 +116,8 @@ if (
   history.replaceState(null, "", `${location.pathname}${location.hash}`);
   if (error) queueMicrotask(() => notify(`Sign-in failed: ${error}`, "error"));
 }
-window.addEventListener("hashchange", () => void route());
+window.addEventListener("hashchange", () => {
+  notify("");
+  void route();
+});
 void route();

@@ -148,7 +148,7 @@ export async function renderUsers(main: HTMLElement): Promise<void> {
     const { data: sessions } = await api.GET("/api/v1/users/admin/users/{uid}/sessions", {
       params: { path },
     });
-    const heading = h("h2", { tabindex: -1 }, `Manage ${user.username}`);
+    const heading = h("h2", { id: "manage-title", tabindex: -1 }, `Manage ${user.username}`);
     detail.replaceChildren(
       h(
         "section",
