@@ -122,6 +122,7 @@ describe("the console in a real browser", () => {
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await eventually(() => page.getByRole("heading", { level: 1, name: "My profile" }).count()).toBe(1);
     expect(await page.getByRole("navigation", { name: "Console" }).textContent()).toContain("Users");
+    await eventually(() => page.getByRole("button", { name: "Save profile" }).count()).toBe(1);
     await axeScan("profile");
     await shot("profile");
   });
@@ -284,14 +285,22 @@ describe("the console in a real browser", () => {
 
   it("fits a phone-width screen without sideways scrolling", async () => {
     await page.setViewportSize({ width: 375, height: 800 });
-    for (const screen of ["Preferences", "My sessions", "Users"]) {
+    const screens: [string, () => Locator][] = [
+      ["Preferences", () => section("stt")],
+      ["My sessions", () => page.getByRole("region", { name: "Your sessions" })],
+      ["Users", () => page.getByRole("region", { name: "Users" })],
+      ["Audit log", () => page.getByRole("region", { name: "Audit entries, newest first" })],
+    ];
+    for (const [screen, content] of screens) {
       await open(screen);
+      await eventually(() => content().count()).toBe(1);
       const overflow = await page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth",
       );
       expect(overflow, screen).toBe(0);
     }
     await open("Preferences");
+    await eventually(() => section("llm").count()).toBe(1);
     await shot("preferences-phone");
     await axeScan("preferences-phone");
   });
