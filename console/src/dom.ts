@@ -87,3 +87,35 @@ export function table(caption: string, headers: string[], rows: Child[][]): HTML
 
 export const formatTime = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+
+/** Previous / "Page n of m" / Next for a paginated list; `go` loads the page it is given. */
+export function pager(
+  label: string,
+  noun: string,
+  pagination: { page: number; total_pages: number; total_items: number },
+  go: (page: number) => void,
+): HTMLElement {
+  const { page, total_pages: pages, total_items: items } = pagination;
+  return h(
+    "nav",
+    { class: "pager", "aria-label": label },
+    h("button", { type: "button", disabled: page <= 1, onclick: () => go(page - 1) }, "Previous"),
+    h("span", {}, `Page ${page} of ${Math.max(1, pages)} · ${items} ${noun}`),
+    h("button", { type: "button", disabled: page >= pages, onclick: () => go(page + 1) }, "Next"),
+  );
+}
+
+/** A labelled control and the button that applies it, on one row. */
+export function setter(
+  label: string,
+  control: HTMLInputElement | HTMLSelectElement,
+  action: string,
+  apply: () => Promise<void>,
+): HTMLDivElement {
+  return h(
+    "div",
+    { class: "row" },
+    field(label, control),
+    h("button", { type: "button", onclick: apply }, action),
+  );
+}

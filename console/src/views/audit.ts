@@ -1,5 +1,5 @@
 import { api, errorText } from "../api";
-import { field, formatTime, h, input, table } from "../dom";
+import { field, formatTime, h, input, pager, table } from "../dom";
 
 /** A datetime-local value as the ISO 8601 time the API wants; empty stays absent. */
 const isoOf = (local: string) => (local ? new Date(local).toISOString() : undefined);
@@ -58,39 +58,10 @@ export async function renderAudit(main: HTMLElement): Promise<void> {
           e.ip ?? "—",
         ]),
       ),
-      h(
-        "nav",
-        { class: "pager", "aria-label": "Pages of the audit log" },
-        h(
-          "button",
-          {
-            type: "button",
-            disabled: page <= 1,
-            onclick: () => {
-              page -= 1;
-              void load();
-            },
-          },
-          "Previous",
-        ),
-        h(
-          "span",
-          {},
-          `Page ${pagination.page} of ${Math.max(1, pagination.total_pages)} · ${pagination.total_items} entries`,
-        ),
-        h(
-          "button",
-          {
-            type: "button",
-            disabled: page >= pagination.total_pages,
-            onclick: () => {
-              page += 1;
-              void load();
-            },
-          },
-          "Next",
-        ),
-      ),
+      pager("Pages of the audit log", "entries", pagination, (next) => {
+        page = next;
+        void load();
+      }),
     );
   }
   await load();

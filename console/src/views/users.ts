@@ -1,6 +1,6 @@
 import type { Schema } from "../../../client/index";
 import { api, errorText, notify } from "../api";
-import { field, formatTime, h, input, select, table } from "../dom";
+import { field, formatTime, h, input, pager, select, setter, table } from "../dom";
 
 type AdminUser = Schema<"AdminUser">;
 type Role = AdminUser["role"];
@@ -55,39 +55,10 @@ export async function renderUsers(main: HTMLElement): Promise<void> {
       return;
     }
     const { pagination } = data;
-    const pager = h(
-      "nav",
-      { class: "pager", "aria-label": "Pages of users" },
-      h(
-        "button",
-        {
-          type: "button",
-          disabled: page <= 1,
-          onclick: () => {
-            page -= 1;
-            void load();
-          },
-        },
-        "Previous",
-      ),
-      h(
-        "span",
-        {},
-        `Page ${pagination.page} of ${Math.max(1, pagination.total_pages)} · ${pagination.total_items} users`,
-      ),
-      h(
-        "button",
-        {
-          type: "button",
-          disabled: page >= pagination.total_pages,
-          onclick: () => {
-            page += 1;
-            void load();
-          },
-        },
-        "Next",
-      ),
-    );
+    const pages = pager("Pages of users", "users", pagination, (next) => {
+      page = next;
+      void load();
+    });
     results.replaceChildren(
       table(
         "Users",
@@ -106,7 +77,7 @@ export async function renderUsers(main: HTMLElement): Promise<void> {
           ),
         ]),
       ),
-      pager,
+      pages,
     );
   }
 
@@ -159,70 +130,29 @@ export async function renderUsers(main: HTMLElement): Promise<void> {
           {},
           `${user.email ?? "no e-mail"} · ${user.identity_source} · failed attempts: ${user.failed_attempts}${user.locked_until ? ` · locked until ${formatTime(user.locked_until)}` : ""}`,
         ),
-        h(
-          "div",
-          { class: "row" },
-          field("Role", roleSelect),
-          h(
-            "button",
-            {
-              type: "button",
-              onclick: async () => {
-                if (!isRole(roleSelect.value)) return;
-                await done(
-                  await api.PUT("/api/v1/users/admin/users/{uid}/role", {
-                    params: { path },
-                    body: { role: roleSelect.value },
-                  }),
-                  "Role changed",
-                );
-              },
-            },
-            "Set role",
-          ),
-        ),
-        h(
-          "div",
-          { class: "row" },
-          field("Group", groupSelect),
-          h(
-            "button",
-            {
-              type: "button",
-              onclick: async () =>
-                done(
-                  await api.PUT("/api/v1/users/admin/users/{uid}/group", {
-                    params: { path },
-                    body: { group_id: groupSelect.value },
-                  }),
-                  "Group changed",
-                ),
-            },
-            "Set group",
-          ),
-        ),
-        h(
-          "div",
-          { class: "row" },
-          field("Status", statusSelect),
-          h(
-            "button",
-            {
-              type: "button",
-              onclick: async () => {
-                if (!isStatus(statusSelect.value)) return;
-                await done(
-                  await api.PUT("/api/v1/users/admin/users/{uid}/status", {
-                    params: { path },
-                    body: { status: statusSelect.value },
-                  }),
-                  "Status changed",
-                );
-              },
-            },
-            "Set status",
-          ),
-        ),
+        setter("Role", roleSelect, "Set role", async () => {
+          if (!isRole(roleSelect.value)) return;
+          const body = { role: roleSelect.value };
+          await done(
+            await api.PUT("/api/v1/users/admin/users/{uid}/role", { params: { path }, body }),
+            "Role changed",
+          );
+        }),
+        setter("Group", groupSelect, "Set group", async () => {
+          const body = { group_id: groupSelect.value };
+          await done(
+            await api.PUT("/api/v1/users/admin/users/{uid}/group", { params: { path }, body }),
+            "Group changed",
+          );
+        }),
+        setter("Status", statusSelect, "Set status", async () => {
+          if (!isStatus(statusSelect.value)) return;
+          const body = { status: statusSelect.value };
+          await done(
+            await api.PUT("/api/v1/users/admin/users/{uid}/status", { params: { path }, body }),
+            "Status changed",
+          );
+        }),
         h(
           "div",
           { class: "row" },
