@@ -17,6 +17,7 @@ import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { identitiesRouter } from "./routes/identities/identities.index";
 import { meRouter } from "./routes/me/me.index";
+import { mySessionsRouter } from "./routes/my-sessions/my-sessions.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
 import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
 import { preferencesRouter } from "./routes/preferences/preferences.index";
@@ -31,6 +32,7 @@ const createApi = () =>
     .route("/", oidcRouter)
     .route("/", meRouter)
     .route("/", identitiesRouter)
+    .route("/", mySessionsRouter)
     .route("/", preferencesRouter)
     .route("/", providerChecksRouter)
     .route("/", preferenceFilesRouter)

@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import type { AppOpenAPI } from "./app-env";
 
 export const API_PREFIX = "/api/v1";
@@ -31,5 +30,10 @@ export function registerOpenApi(app: AppOpenAPI): void {
     },
     servers: [{ url: "/" }],
   });
-  app.get(`${API_PREFIX}/docs`, Scalar({ url: `${API_PREFIX}/openapi.json`, pageTitle: "Edge Users API" }));
+  // The reference UI is a static asset (swagger-ui-dist, built by scripts/build-console.mjs into
+  // dist/assets/reference/): nothing is loaded from a CDN. Served here because /api/* runs the Worker first.
+  app.get(`${API_PREFIX}/docs`, async (c) => {
+    const page = await c.env.ASSETS.fetch(new URL("/reference/", c.req.url));
+    return new Response(page.body, page);
+  });
 }

@@ -91,6 +91,7 @@ async function writeSession(kv: KvStore, id: string, record: SessionRecord): Pro
       expiresAt: record.expiresAt,
       method: record.method,
       ip: record.ip,
+      userAgent: record.userAgent,
     },
   });
 }
@@ -132,6 +133,8 @@ export interface SessionSummary {
   expiresAt: string | null;
   method: string | null;
   ip: string | null;
+  /** Absent (null) for sessions issued before the user agent was kept in the key's metadata. */
+  userAgent: string | null;
 }
 
 function metadataField(metadata: unknown, field: string): string | null {
@@ -154,6 +157,7 @@ export async function listUserSessions(kv: KvStore, userId: string): Promise<Ses
         expiresAt: metadataField(key.metadata, "expiresAt"),
         method: metadataField(key.metadata, "method"),
         ip: metadataField(key.metadata, "ip"),
+        userAgent: metadataField(key.metadata, "userAgent"),
       });
     }
     cursor = page.list_complete ? undefined : page.cursor;

@@ -138,6 +138,13 @@ export const userStatements = {
       .set({ ...columns, updatedAt: nowIso(), sessionEpoch: sql`${users.sessionEpoch} + 1` })
       .where(and(eq(users.id, id), eq(users.passwordHash, replacing)))
       .returning({ id: users.id }),
+  /** Ends every session of the user everywhere at once; returns the new epoch. */
+  bumpSessionEpoch: (db: Database, id: string) =>
+    db
+      .update(users)
+      .set({ sessionEpoch: sql`${users.sessionEpoch} + 1` })
+      .where(eq(users.id, id))
+      .returning({ sessionEpoch: users.sessionEpoch }),
   updateProfile: (db: Database, id: string, fields: Partial<Pick<UserRow, ProfileField>>) =>
     db
       .update(users)
