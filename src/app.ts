@@ -11,12 +11,15 @@ import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
 import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
+import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
+import { appAccessRouter } from "./routes/app-access/app-access.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { meRouter } from "./routes/me/me.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
 import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
 import { preferencesRouter } from "./routes/preferences/preferences.index";
 import { providerChecksRouter } from "./routes/provider-checks/provider-checks.index";
+import { serviceAccountsRouter } from "./routes/service-accounts/service-accounts.index";
 import { systemRouter } from "./routes/system/system.index";
 
 /** Resource routers, mounted under /api/v1 in this order. Add new resources here. */
@@ -28,10 +31,13 @@ const routers = [
   preferencesRouter,
   providerChecksRouter,
   preferenceFilesRouter,
+  appAccessRouter,
+  apiKeysRouter,
   adminUsersRouter,
   adminGroupsRouter,
   adminAuditRouter,
   adminEncryptionRouter,
+  serviceAccountsRouter,
 ];
 
 /** The one app factory: the Worker entry point and every test build the app through it. */

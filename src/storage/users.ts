@@ -73,6 +73,17 @@ export function authUserQuery(db: Database, id: string) {
     .where(eq(users.id, id));
 }
 
+/** The preference part of an `authUserQuery` row (empty when the user has none). */
+export function preferencesSnapshotOf(
+  row: { preferences: string | null; preferencesVersion: number | null; apiKeys: string } | undefined,
+): PreferencesSnapshot {
+  return {
+    overrides: row?.preferences ?? null,
+    version: row?.preferencesVersion ?? 0,
+    apiKeys: row?.apiKeys ?? "[]",
+  };
+}
+
 export async function findUserWithGroupById(db: Database, id: string): Promise<UserWithGroup | null> {
   return toUserWithGroup(await userWithGroupQuery(db, id).get());
 }

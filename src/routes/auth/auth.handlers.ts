@@ -35,7 +35,7 @@ export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) =
 
 export const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
   const { user, sessionId } = c.var.auth;
-  await deleteSession(c.var.kv, user.id, sessionId);
+  if (sessionId) await deleteSession(c.var.kv, user.id, sessionId);
   clearSessionCookie(c);
   return c.json({ ok: true as const }, 200);
 };
@@ -51,6 +51,6 @@ export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = asy
     audit: auditBase(c),
   });
   // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it.
-  await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1);
+  if (sessionId && session) await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1);
   return c.json({ ok: true as const }, 200);
 };
