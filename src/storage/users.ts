@@ -41,7 +41,7 @@ export function toUserWithGroup(
 export interface PreferencesSnapshot {
   overrides: string | null;
   version: number;
-  /** JSON array of {section, provider, last4, baseUrl}. */
+  /** JSON array of {section, provider, last4, baseUrl, keyStatus, checkedAt, missingModel}. */
   apiKeys: string;
 }
 
@@ -65,7 +65,7 @@ export function authUserQuery(db: Database, id: string) {
         "pref_version",
       ),
       apiKeys:
-        sql<string>`(SELECT json_group_array(json_object('section', ${userApiKeys.section}, 'provider', ${userApiKeys.provider}, 'last4', ${userApiKeys.last4}, 'baseUrl', ${userApiKeys.baseUrl})) FROM ${userApiKeys} WHERE ${userApiKeys.userId} = ${users.id})`.as(
+        sql<string>`(SELECT json_group_array(json_object('section', ${userApiKeys.section}, 'provider', ${userApiKeys.provider}, 'last4', ${userApiKeys.last4}, 'baseUrl', ${userApiKeys.baseUrl}, 'keyStatus', ${userApiKeys.keyStatus}, 'checkedAt', ${userApiKeys.checkedAt}, 'missingModel', ${userApiKeys.missingModel})) FROM ${userApiKeys} WHERE ${userApiKeys.userId} = ${users.id})`.as(
           "api_keys",
         ),
     })

@@ -1,13 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import {
-  authed,
-  call,
-  createSignedInUser,
-  createSignedInUserInGroup,
-  jsonInit,
-  loginAdmin,
-} from "../helpers";
+import { call, createSignedInUser, createSignedInUserInGroup, jsonInit, loginAdmin } from "../helpers";
 import { fakeProvider, json } from "../preferences/fake-provider";
 import { createPersonalKey, createServiceAccount, lastAudit } from "./app-helpers";
 
