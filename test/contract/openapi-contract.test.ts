@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { authed, call, createUser, login, loginAdmin } from "../helpers";
+import { authed, call, createUser, jsonInit, login, loginAdmin } from "../helpers";
 
 /**
  * The published OpenAPI document is the API contract (docs/openapi.md). This file keeps it honest:
@@ -110,6 +110,16 @@ describe("OpenAPI contract", () => {
   });
 });
 
+/** A key of a new service account holding every service scope. */
+async function serviceAccountToken(admin: string): Promise<string> {
+  const name = `contract-${crypto.randomUUID().slice(0, 8)}`;
+  const created = await call("/users/admin/service-accounts", jsonInit("POST", { name }, admin));
+  const { id } = z.object({ id: z.string() }).parse(await created.json());
+  const body = { name: "contract", scopes: ["config:resolve", "credentials:mint"] };
+  const key = await call(`/users/admin/service-accounts/${id}/keys`, jsonInit("POST", body, admin));
+  return z.object({ token: z.string() }).parse(await key.json()).token;
+}
+
 describe("OpenAPI contract: every operation answers only what it declares", () => {
   const expectDeclared = (where: string, op: Operation, status: number) =>
     expect(declared(op), `${where} answered ${status}`).toContain(status);
@@ -124,7 +134,11 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
   });
 
   it("operations with a JSON body answer 400, 415 and 413 for a broken body", async () => {
-    const token = await loginAdmin();
+    const admin = await loginAdmin();
+    const service = await serviceAccountToken(admin);
+    /** Service-account routes are called with a service account's key, the others with a session. */
+    const tokenFor = (op: Operation) =>
+      (op.security ?? []).every((s) => "serviceAccountKey" in s) ? service : admin;
     const broken: [RequestInit, number][] = [
       [{ body: "{not json", headers: { "content-type": "application/json" } }, 400],
       [{ body: "{}", headers: { "content-type": "text/plain" } }, 415],
@@ -136,7 +150,10 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
     for (const { method, path, op } of operations) {
       if (!op.requestBody?.content["application/json"]) continue;
       for (const [init, status] of broken) {
-        const res = await call(concrete(path), authed(token, { ...init, method: method.toUpperCase() }));
+        const res = await call(
+          concrete(path),
+          authed(tokenFor(op), { ...init, method: method.toUpperCase() }),
+        );
         expect(res.status, `${method} ${path}`).toBe(status);
         expectDeclared(`${method} ${path}`, op, status);
       }

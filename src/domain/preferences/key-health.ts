@@ -93,7 +93,11 @@ async function loadUsers(db: Database, ids: string[]): Promise<Map<string, UserR
 }
 
 /** The health of one key; null when it may not be used now (nothing is sent). */
-async function checkOne(run: KeyHealthRun, row: UserRowOf, key: DueKey): Promise<Omit<KeyHealth, "checkedAt"> | null> {
+async function checkOne(
+  run: KeyHealthRun,
+  row: UserRowOf,
+  key: DueKey,
+): Promise<Omit<KeyHealth, "checkedAt"> | null> {
   const user = toUserWithGroup(row);
   const entry = isSection(key.section) ? findProvider(key.section, key.provider) : undefined;
   if (!user || !canHoldSession(user) || !entry || !isSection(key.section)) return null;
@@ -115,6 +119,12 @@ async function checkOne(run: KeyHealthRun, row: UserRowOf, key: DueKey): Promise
 
 async function liveModels(entry: ProviderEntry, call: ProviderCall): Promise<string[] | null> {
   if (!entry.models) return null;
-  const result = await boundedFetch(`${call.baseUrl}${entry.models.path}`, authHeaders(entry, call.key), call.outbound);
-  return result.kind === "response" && result.status === 200 ? parseModelList(entry.models, result.body) : null;
+  const result = await boundedFetch(
+    `${call.baseUrl}${entry.models.path}`,
+    authHeaders(entry, call.key),
+    call.outbound,
+  );
+  return result.kind === "response" && result.status === 200
+    ? parseModelList(entry.models, result.body)
+    : null;
 }

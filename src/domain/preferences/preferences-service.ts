@@ -41,11 +41,7 @@ const KeyRowsSchema = z.array(
 );
 
 const groupKeys = (rows: KeyRow[]): Record<Section, KeyInfo[]> =>
-  bySection((section) =>
-    rows
-      .filter((r) => r.section === section)
-      .map(({ section: _, ...info }) => info),
-  );
+  bySection((section) => rows.filter((r) => r.section === section).map(({ section: _, ...info }) => info));
 
 function view(
   user: UserWithGroup,

@@ -1,12 +1,12 @@
 import type { Context } from "hono";
-import { AppError } from "../../core/errors";
+import { AppError, invalid } from "../../core/errors";
 import {
   type ClientTokenRequest,
   mintClientToken,
   resolveSectionConfig,
 } from "../../domain/preferences/app-access";
 import type { ProviderCallContext } from "../../domain/preferences/provider-access";
-import type { Section } from "../../domain/preferences/provider-catalog";
+import { isSection, type Section } from "../../domain/preferences/provider-catalog";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
 import { myProviderCallContext, providerCallContextOf } from "../../http/preferences-request";
 import { auditEntry } from "../../http/request-context";
@@ -14,6 +14,11 @@ import { auditStatement } from "../../storage/audit";
 import type { mintMyClientToken, mintUserClientToken, resolvedConfig } from "./app-access.routes";
 
 type Ctx = Context<AppEnv>;
+
+function sectionOf(raw: string): Section {
+  if (!isSection(raw)) throw invalid(["path", "section"], "Expected llm, tts or stt", "enum");
+  return raw;
+}
 
 async function limit(limiter: RateLimit, key: string, what: string) {
   const { success } = await limiter.limit({ key });
@@ -63,7 +68,7 @@ async function mint(
 }
 
 export const mintMyClientTokenHandler: AppRouteHandler<typeof mintMyClientToken> = async (c) => {
-  const { section } = c.req.valid("param");
+  const section = sectionOf(c.req.valid("param").section);
   await limit(c.env.CLIENT_TOKEN_LIMITER, `client_token:user:${c.var.auth.user.id}`, "client credentials");
   const apiKey = c.var.auth.apiKey;
   const details = apiKey ? { api_key_id: apiKey.id } : {};
@@ -77,7 +82,8 @@ export const mintMyClientTokenHandler: AppRouteHandler<typeof mintMyClientToken>
 };
 
 export const mintUserClientTokenHandler: AppRouteHandler<typeof mintUserClientToken> = async (c) => {
-  const { uid, section } = c.req.valid("param");
+  const { uid } = c.req.valid("param");
+  const section = sectionOf(c.req.valid("param").section);
   await limit(c.env.CLIENT_TOKEN_LIMITER, `client_token:service:${c.var.service.id}`, "client credentials");
   const ctx = await providerCallContextOf(c, uid);
   const audit = {

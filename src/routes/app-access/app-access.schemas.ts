@@ -7,7 +7,15 @@ const uid = z
   .min(1)
   .max(64)
   .openapi({ param: { name: "uid", in: "path" } });
-const section = SectionQuery.openapi({ param: { name: "section", in: "path" } });
+/**
+ * `llm`, `tts` or `stt`, checked by the handler (sectionOf) so that a broken body is reported before
+ * a wrong section, as on every other route with a body.
+ */
+const section = z
+  .string()
+  .min(1)
+  .max(16)
+  .openapi({ param: { name: "section", in: "path" }, description: "`llm`, `tts` or `stt`", example: "llm" });
 
 export const ResolvedQuery = z.object({ section: SectionQuery });
 export const ResolvedParams = z.object({ uid });
