@@ -1,13 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireServiceScope } from "../../http/credentials/api-key";
-import { requireScope } from "../../http/credentials/scopes";
-import {
-  errorResponses,
-  jsonBody,
-  jsonContent,
-  scopedSecurity,
-  serviceSecurity,
-} from "../../http/schemas/common";
+import { scopedRoute } from "../../http/credentials/scopes";
+import { errorResponses, jsonBody, jsonContent, serviceSecurity } from "../../http/schemas/common";
 import { preferenceErrors as e } from "../../http/schemas/preferences";
 import {
   ClientTokenRequestSchema,
@@ -73,8 +67,7 @@ const mintDescription =
 
 export const mintMyClientToken = createRoute({
   tags,
-  security: scopedSecurity("credentials:mint"),
-  middleware: requireScope("credentials:mint"),
+  ...scopedRoute("credentials:mint"),
   operationId: "createClientToken",
   method: "post",
   path: "/users/me/config/{section}/client_token",

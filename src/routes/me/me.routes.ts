@@ -1,20 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireUser } from "../../http/authenticate";
-import { requireScope } from "../../http/credentials/scopes";
-import {
-  errorResponses,
-  jsonBody,
-  jsonContent,
-  scopedSecurity,
-  sessionSecurity,
-} from "../../http/schemas/common";
+import { scopedRoute } from "../../http/credentials/scopes";
+import { errorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
 import { ProfileUpdateSchema } from "../../http/schemas/profile-fields";
 import { ProfileSchema, UserSchema } from "../../http/schemas/user";
 
 const tags = ["Current user"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };
 /** Readable with a personal API key holding `profile:read`. */
-const profileRead = { security: scopedSecurity("profile:read"), middleware: requireScope("profile:read") };
+const profileRead = scopedRoute("profile:read");
 
 export const getMe = createRoute({
   ...common,

@@ -1,21 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PreferencesUpdateSchema } from "../../domain/preferences/preference-schemas";
-import { requireScope } from "../../http/credentials/scopes";
-import { errorResponses, jsonBody, jsonContent, scopedSecurity } from "../../http/schemas/common";
+import { scopedRoute } from "../../http/credentials/scopes";
+import { errorResponses, jsonBody, jsonContent } from "../../http/schemas/common";
 import { preferenceErrors as e, PreferencesViewSchema } from "../../http/schemas/preferences";
 import { ProviderInfoSchema, ProvidersQuery } from "./preferences.schemas";
 
 const tags = ["Preferences"];
-const read = {
-  tags,
-  security: scopedSecurity("preferences:read"),
-  middleware: requireScope("preferences:read"),
-};
-const write = {
-  tags,
-  security: scopedSecurity("preferences:write"),
-  middleware: requireScope("preferences:write"),
-};
+const read = { tags, ...scopedRoute("preferences:read") };
+const write = { tags, ...scopedRoute("preferences:write") };
 
 export const getConfig = createRoute({
   ...read,

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Section } from "../../domain/preferences/provider-catalog";
-import { requireScope } from "../../http/credentials/scopes";
-import { errorResponses, jsonBody, jsonContent, scopedSecurity } from "../../http/schemas/common";
+import { scopedRoute } from "../../http/credentials/scopes";
+import { errorResponses, jsonBody, jsonContent } from "../../http/schemas/common";
 import { preferenceErrors as e } from "../../http/schemas/preferences";
 import {
   ModelListSchema,
@@ -11,16 +11,8 @@ import {
 } from "./provider-checks.schemas";
 
 const tags = ["Preferences"];
-const read = {
-  tags,
-  security: scopedSecurity("preferences:read"),
-  middleware: requireScope("preferences:read"),
-};
-const write = {
-  tags,
-  security: scopedSecurity("preferences:write"),
-  middleware: requireScope("preferences:write"),
-};
+const read = { tags, ...scopedRoute("preferences:read") };
+const write = { tags, ...scopedRoute("preferences:write") };
 
 export const listModels = createRoute({
   ...read,
