@@ -91,11 +91,11 @@ function resolveSection(
   const firstAllowed = <T>(
     candidates: [Layer, StoredSection | undefined][],
     field: PolicyField,
-    valueOf: (s: StoredSection) => T | null | undefined,
+    valueIn: (s: StoredSection) => T | null | undefined,
     refusal: (value: T) => string | null,
   ): [Layer, T] | null => {
     for (const [layer, stored] of candidates) {
-      const value = stored ? valueOf(stored) : undefined;
+      const value = stored ? valueIn(stored) : undefined;
       if (value === null || value === undefined) continue;
       const reason = refusal(value);
       if (!reason) return [layer, value];
