@@ -128,3 +128,41 @@ ALTER TABLE `groups` ADD `name_key` text DEFAULT '' NOT NULL;
 -- (NFKC + Unicode case folding) from now on. Rewriting a name refreshes its key.
 UPDATE `groups` SET `name_key` = lower(trim(`name`));
 CREATE UNIQUE INDEX `groups_name_key_unique` ON `groups` (`name_key`);
+
+-- 0006_api_keys_service_accounts_key_health.sql
+CREATE TABLE `api_keys` (
+	`id` text PRIMARY KEY NOT NULL,
+	`hash` text NOT NULL,
+	`prefix` text NOT NULL,
+	`name` text NOT NULL,
+	`scopes` text NOT NULL,
+	`user_id` text,
+	`service_account_id` text,
+	`owner_epoch` integer DEFAULT 0 NOT NULL,
+	`created_by` text,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
+	`expires_at` text,
+	`last_used_at` text,
+	`revoked_at` text,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`service_account_id`) REFERENCES `service_accounts`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "api_keys_one_owner" CHECK(("api_keys"."user_id" IS NULL) <> ("api_keys"."service_account_id" IS NULL))
+);
+
+CREATE UNIQUE INDEX `api_keys_hash_unique` ON `api_keys` (`hash`);
+CREATE INDEX `api_keys_user` ON `api_keys` (`user_id`,`created_at`);
+CREATE INDEX `api_keys_service_account` ON `api_keys` (`service_account_id`,`created_at`);
+CREATE TABLE `service_accounts` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`description` text DEFAULT '' NOT NULL,
+	`created_by` text,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
+	`deleted_at` text
+);
+
+CREATE UNIQUE INDEX `service_accounts_name_lower_unique` ON `service_accounts` (lower("name"));
+ALTER TABLE `user_api_keys` ADD `key_status` text;
+ALTER TABLE `user_api_keys` ADD `checked_at` text;
+ALTER TABLE `user_api_keys` ADD `missing_model` text;
+CREATE INDEX `user_api_keys_checked_at` ON `user_api_keys` (`checked_at`);

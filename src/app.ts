@@ -14,6 +14,8 @@ import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryptio
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
 import { adminIdentitiesRouter } from "./routes/admin-identities/admin-identities.index";
 import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
+import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
+import { appAccessRouter } from "./routes/app-access/app-access.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { identitiesRouter } from "./routes/identities/identities.index";
 import { meRouter } from "./routes/me/me.index";
@@ -22,6 +24,7 @@ import { oidcRouter } from "./routes/oidc/oidc.index";
 import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
 import { preferencesRouter } from "./routes/preferences/preferences.index";
 import { providerChecksRouter } from "./routes/provider-checks/provider-checks.index";
+import { serviceAccountsRouter } from "./routes/service-accounts/service-accounts.index";
 import { systemRouter } from "./routes/system/system.index";
 
 /** Resource routers, mounted under /api/v1 in this order. Add new resources here. */
@@ -36,11 +39,14 @@ const createApi = () =>
     .route("/", preferencesRouter)
     .route("/", providerChecksRouter)
     .route("/", preferenceFilesRouter)
+    .route("/", appAccessRouter)
+    .route("/", apiKeysRouter)
     .route("/", adminUsersRouter)
     .route("/", adminIdentitiesRouter)
     .route("/", adminGroupsRouter)
     .route("/", adminAuditRouter)
-    .route("/", adminEncryptionRouter);
+    .route("/", adminEncryptionRouter)
+    .route("/", serviceAccountsRouter);
 
 /** The routes' types under /api/v1, for hono's typed client (`hc<AppType>(".../api/v1")`). */
 export type AppType = ReturnType<typeof createApi>;

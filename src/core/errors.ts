@@ -1,7 +1,7 @@
 import type { ZodError } from "zod";
 
 /** The statuses an error answer can have (a subset of what hono's `c.json` accepts). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
 
 /**
  * The closed catalog of error codes: every `{"detail","code"}` answer uses one of these, with this
@@ -31,6 +31,10 @@ export const ERROR_CODES = {
     status: 403,
     meaning: "A browser request from an origin not allowed to make it (see FRONTEND_ORIGINS)",
   },
+  insufficient_scope: {
+    status: 403,
+    meaning: "The API key lacks the scope this route needs, or API keys cannot call it",
+  },
   policy_forbidden: {
     status: 403,
     meaning: "The group policy does not allow this provider, model or setting",
@@ -44,6 +48,17 @@ export const ERROR_CODES = {
   last_admin: { status: 409, meaning: "The change would leave no active administrator" },
   password_changed: { status: 409, meaning: "The password changed meanwhile (a concurrent request)" },
   last_sign_in_method: { status: 409, meaning: "The change would leave the account no way to sign in" },
+  api_key_limit: { status: 409, meaning: "The owner already has the most active API keys allowed" },
+  service_account_name_taken: { status: 409, meaning: "A service account with this name exists" },
+  no_provider_key: {
+    status: 409,
+    meaning:
+      "No stored provider key usable here (unset, refused by the policy, or saved for another base URL)",
+  },
+  client_token_unsupported: {
+    status: 409,
+    meaning: "The provider has no short-lived client credential; use the resolved config from a backend",
+  },
   precondition_failed: { status: 412, meaning: "`If-Match` does not match the current ETag" },
   payload_too_large: { status: 413, meaning: "JSON bodies over 64 KiB, uploads over 256 KiB" },
   unsupported_media_type: { status: 415, meaning: "The body has the wrong content type" },
@@ -51,6 +66,10 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, meaning: "Too many requests from this client (see `Retry-After`)" },
   account_locked: { status: 429, meaning: "Too many failed sign-ins; locked for `Retry-After` seconds" },
   internal_error: { status: 500, meaning: "A bug: the request id is in the log" },
+  provider_failed: {
+    status: 502,
+    meaning: "The provider refused or failed the request (its answer is not passed on)",
+  },
   misconfigured: { status: 503, meaning: "A deployment setting is malformed" },
   storage_unavailable: { status: 503, meaning: "D1 or KV failed; try again after `Retry-After`" },
   oidc_not_configured: { status: 503, meaning: "OIDC sign-in is not configured here" },

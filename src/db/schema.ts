@@ -111,6 +111,8 @@ export const userPreferences = sqliteTable("user_preferences", {
   updatedAt: timestamp("updated_at").notNull().default(now),
 });
 
+export const KEY_STATUSES = ["valid", "invalid", "no_credit", "rate_limited", "unreachable"] as const;
+
 /** Provider API keys, encrypted with AES-GCM; `keyId` names the ENCRYPTION_KEY entry used. */
 export const userApiKeys = sqliteTable(
   "user_api_keys",
@@ -130,8 +132,70 @@ export const userApiKeys = sqliteTable(
      */
     baseUrl: text("base_url"),
     updatedAt: timestamp("updated_at").notNull().default(now),
+    /** Key health, written by the scheduled re-verification (src/domain/preferences/key-health.ts). */
+    keyStatus: text("key_status", { enum: KEY_STATUSES }),
+    checkedAt: timestamp("checked_at"),
+    /** The saved model for this provider when the provider's live list no longer offered it. */
+    missingModel: text("missing_model"),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.section, t.provider] })],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.section, t.provider] }),
+    index("user_api_keys_checked_at").on(t.checkedAt),
+  ],
+);
+
+/**
+ * Service accounts: app backends, created by an administrator. Not users: no password, no OIDC,
+ * no session; they authenticate only with their own API keys. Soft-deleted so audit entries that
+ * name them stay readable; deletion refuses their keys at once (every use reads this row).
+ */
+export const serviceAccounts = sqliteTable(
+  "service_accounts",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    createdBy: text("created_by"),
+    createdAt: timestamp("created_at").notNull().default(now),
+    deletedAt: timestamp("deleted_at"),
+  },
+  (t) => [uniqueIndex("service_accounts_name_lower_unique").on(sql`lower(${t.name})`)],
+);
+
+/**
+ * Our own API keys (personal keys of users, and keys of service accounts); not the provider keys of
+ * `user_api_keys`. Only the SHA-256 of the secret is stored. A user's key carries the owner's
+ * session epoch at creation: when it moves (password change, reset, disable, "end all sessions"),
+ * the key stops working at once.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    /** Lower-case hex SHA-256 of the whole token. */
+    hash: text("hash").notNull(),
+    /** What lists show: the token's kind prefix and its first secret characters. */
+    prefix: text("prefix").notNull(),
+    name: text("name").notNull(),
+    /** JSON array of scope names. */
+    scopes: text("scopes").notNull(),
+    userId: text("user_id").references(() => users.id),
+    serviceAccountId: text("service_account_id").references(() => serviceAccounts.id),
+    /** The owner's session_epoch when created (user keys only). */
+    ownerEpoch: integer("owner_epoch").notNull().default(0),
+    createdBy: text("created_by"),
+    createdAt: timestamp("created_at").notNull().default(now),
+    expiresAt: timestamp("expires_at"),
+    /** Written at most once per API_KEY_LAST_USED_RESOLUTION, not on every request. */
+    lastUsedAt: timestamp("last_used_at"),
+    revokedAt: timestamp("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("api_keys_hash_unique").on(t.hash),
+    index("api_keys_user").on(t.userId, t.createdAt),
+    index("api_keys_service_account").on(t.serviceAccountId, t.createdAt),
+    check("api_keys_one_owner", sql`(${t.userId} IS NULL) <> (${t.serviceAccountId} IS NULL)`),
+  ],
 );
 
 export const auditLog = sqliteTable(
@@ -161,3 +225,5 @@ export const auditLog = sqliteTable(
 
 export type UserRow = typeof users.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type ServiceAccountRow = typeof serviceAccounts.$inferSelect;

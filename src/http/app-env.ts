@@ -1,15 +1,20 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Database } from "../db/client";
+import type { Scope } from "../domain/credentials/api-key-tokens";
 import type { KvStore } from "../platform/metered-kv";
 import type { SessionRecord } from "../storage/sessions";
 import type { PreferencesSnapshot, UserWithGroup } from "../storage/users";
+import type { ApiKeyGrant, ServiceCaller } from "./credentials/api-key";
 
 /** Who is calling, as `authenticate` established it (see http/authenticate.ts). */
 export interface AuthContext {
   user: UserWithGroup;
   preferences: PreferencesSnapshot;
-  sessionId: string;
-  session: SessionRecord;
+  /** Null when the caller authenticated with a personal API key rather than a session. */
+  sessionId: string | null;
+  session: SessionRecord | null;
+  /** Set when the caller authenticated with a personal API key (http/credentials/api-key.ts). */
+  apiKey?: ApiKeyGrant;
 }
 
 /** Per-request values set by middleware; handlers read them with `c.get(...)` / `c.var`. */
@@ -28,6 +33,10 @@ export interface AppVariables {
   auth: AuthContext;
   /** Set by issueSession: the caller proved who they are in this request (see bindings.ts). */
   signedIn: boolean;
+  /** The scope a personal API key needs for this route (`requireScope`); unset: API keys refused. */
+  requiredScope?: Scope;
+  /** Set by `requireServiceScope` on service-account routes. */
+  service: ServiceCaller;
 }
 
 export interface AppEnv {

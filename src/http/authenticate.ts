@@ -2,9 +2,10 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { AppError, forbidden, unauthorized } from "../core/errors";
 import { canHoldSession } from "../domain/sessions/session-validity";
-import { parseToken, readSession } from "../storage/sessions";
+import { parseToken, readSession, type SessionRecord } from "../storage/sessions";
 import { authUserQuery, toUserWithGroup } from "../storage/users";
 import type { AppEnv, AuthContext } from "./app-env";
+import { assertApiKeyMayCall, authenticatePersonalKey } from "./credentials/api-key";
 import { readSessionToken } from "./session-cookie";
 
 /**
@@ -16,6 +17,7 @@ import { readSessionToken } from "./session-cookie";
  */
 export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | null> {
   const token = readSessionToken(c);
+  if (token?.startsWith("eu_")) return authenticatePersonalKey(c, token);
   const parsed = token ? await parseToken(token) : null;
   if (!parsed) return null;
   // The token names the user, so the KV record and the user row are read at once: a location
@@ -56,6 +58,7 @@ export async function requireAuthentication(c: Context<AppEnv>): Promise<AuthCon
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const auth = await requireAuthentication(c);
   c.set("auth", auth);
+  if (auth.apiKey) assertApiKeyMayCall(auth.apiKey, c.var.requiredScope);
   if (auth.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
     throw new AppError("password_change_required", "Change your password first (PUT /api/v1/users/password)");
   }
@@ -69,3 +72,16 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
     await next();
   });
 });
+
+/**
+ * The caller's session, for routes that act on it (sessions, identities, fresh proof). API keys
+ * never reach them (requireUser refuses a key on a route that declares no scope); this narrows
+ * the type and refuses, should one ever get here.
+ */
+export function callerSession(c: Context<AppEnv>): { sessionId: string; session: SessionRecord } {
+  const { sessionId, session } = c.var.auth;
+  if (sessionId === null || session === null) {
+    throw new AppError("insufficient_scope", "This route needs a signed-in session, not an API key");
+  }
+  return { sessionId, session };
+}

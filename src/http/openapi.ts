@@ -15,6 +15,22 @@ export function registerOpenApi(app: AppOpenAPI): void {
     scheme: "bearer",
     description: "The `token` returned by sign-in.",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "personalApiKey", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "eu_pk_…",
+    description:
+      "A personal API key (`POST /api/v1/users/me/api-keys`), sent as `Authorization: Bearer eu_pk_…`. " +
+      "It calls only the routes that list it, and only with the scope they name.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "serviceAccountKey", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "eu_sk_…",
+    description:
+      "A service account's API key (`POST /api/v1/users/admin/service-accounts/{sa_id}/keys`), sent as " +
+      "`Authorization: Bearer eu_sk_…`, with the scope the route names.",
+  });
   app.doc31(`${API_PREFIX}/openapi.json`, {
     openapi: "3.1.0",
     info: {

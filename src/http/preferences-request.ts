@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { AppError, notFound } from "../core/errors";
 import { readConfig } from "../core/settings";
 import { keyRingFor } from "../domain/preferences/key-encryption";
 import type { PreferencesUpdate } from "../domain/preferences/preference-schemas";
@@ -9,6 +10,8 @@ import {
 } from "../domain/preferences/preferences-service";
 import type { ProviderCallContext } from "../domain/preferences/provider-access";
 import { readSystemDefaults } from "../domain/preferences/system-defaults";
+import { canHoldSession } from "../domain/sessions/session-validity";
+import { authUserQuery, preferencesSnapshotOf, toUserWithGroup, type UserWithGroup } from "../storage/users";
 import type { AppEnv } from "./app-env";
 import { auditEntry } from "./request-context";
 
@@ -40,10 +43,27 @@ export function writeMyPreferences(
 }
 
 /** What an outbound provider call on the signed-in user's behalf needs. */
-export const myProviderCallContext = (c: Ctx): ProviderCallContext => ({
+export const myProviderCallContext = (c: Ctx): ProviderCallContext =>
+  providerCallContextFor(c, c.var.auth.user, myPreferences(c));
+
+const providerCallContextFor = (c: Ctx, user: UserWithGroup, view: PreferencesView): ProviderCallContext => ({
   db: c.var.db,
-  user: c.var.auth.user,
-  view: myPreferences(c),
+  user,
+  view,
   config: readConfig(c.env),
   keyRing: keyRing(c),
 });
+
+/**
+ * A provider call context for another user (a service account acting on their behalf): the user,
+ * group policy, preferences and key metadata in one read from the D1 primary, as authentication
+ * reads them. 404 for an unknown or deleted user, 403 `account_disabled` for one who may not sign in.
+ */
+export async function providerCallContextOf(c: Ctx, userId: string): Promise<ProviderCallContext> {
+  const row = await authUserQuery(c.var.primaryDb, userId).get();
+  const user = toUserWithGroup(row);
+  if (!user || user.deletedAt) throw notFound("User");
+  if (!canHoldSession(user)) throw new AppError("account_disabled", "The user's account is disabled");
+  const view = loadPreferences(user, preferencesSnapshotOf(row), systemDefaults(c));
+  return providerCallContextFor(c, user, view);
+}

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { AppError } from "../core/errors";
 import type { AppEnv } from "./app-env";
+import { callerSession } from "./authenticate";
 
 /** How recent a proof sensitive account changes (linking a provider identity) need: 5 minutes. */
 export const RECENT_AUTHENTICATION_SECONDS = 300;
@@ -17,7 +18,7 @@ export function requireRecentAuthentication(
   maxAgeSeconds: number,
   methods?: readonly string[],
 ): void {
-  const { session } = c.var.auth;
+  const { session } = callerSession(c);
   const at = Date.parse(session.authTime ?? session.createdAt);
   const fresh = Number.isFinite(at) && Date.now() - at <= maxAgeSeconds * 1000;
   const amr = session.amr ?? [session.method === "local" ? "pwd" : "oidc"];

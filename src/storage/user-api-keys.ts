@@ -1,4 +1,4 @@
-import { and, count, eq, ne } from "drizzle-orm";
+import { and, asc, count, eq, isNull, lt, ne, or } from "drizzle-orm";
 import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
 import { userApiKeys } from "../db/schema";
@@ -15,6 +15,9 @@ export function keyMetadataQuery(db: Database, userId: string) {
       provider: userApiKeys.provider,
       last4: userApiKeys.last4,
       baseUrl: userApiKeys.baseUrl,
+      keyStatus: userApiKeys.keyStatus,
+      checkedAt: userApiKeys.checkedAt,
+      missingModel: userApiKeys.missingModel,
     })
     .from(userApiKeys)
     .where(eq(userApiKeys.userId, userId));
@@ -42,6 +45,10 @@ export const apiKeyStatements = {
           last4: row.last4,
           baseUrl: row.baseUrl ?? null,
           updatedAt: nowIso(),
+          // A new key has not been checked yet.
+          keyStatus: null,
+          checkedAt: null,
+          missingModel: null,
         },
       }),
   delete: (db: Database, userId: string, section: string, provider: string) =>
@@ -77,5 +84,39 @@ export function reencryptStatement(
   return db
     .update(userApiKeys)
     .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+    .where(and(keyRow(row.userId, row.section, row.provider), eq(userApiKeys.ciphertext, row.ciphertext)));
+}
+
+/**
+ * Keys due for the scheduled health check: never checked first, then the longest unchecked, at
+ * most `limit`. (`checked_at` is indexed; NULLs sort first.)
+ */
+export function keysDueForCheckQuery(db: Database, checkedBefore: string, limit: number) {
+  return db
+    .select({
+      userId: userApiKeys.userId,
+      section: userApiKeys.section,
+      provider: userApiKeys.provider,
+      ciphertext: userApiKeys.ciphertext,
+    })
+    .from(userApiKeys)
+    .where(or(isNull(userApiKeys.checkedAt), lt(userApiKeys.checkedAt, checkedBefore)))
+    .orderBy(asc(userApiKeys.checkedAt))
+    .limit(limit);
+}
+
+export type KeyHealth = Partial<Pick<typeof userApiKeys.$inferSelect, "keyStatus" | "missingModel">> & {
+  checkedAt: string;
+};
+
+/** Records a check, only if the row still holds the key that was checked (not one saved meanwhile). */
+export function keyHealthStatement(
+  db: Database,
+  row: { userId: string; section: string; provider: string; ciphertext: string },
+  health: KeyHealth,
+) {
+  return db
+    .update(userApiKeys)
+    .set(health)
     .where(and(keyRow(row.userId, row.section, row.provider), eq(userApiKeys.ciphertext, row.ciphertext)));
 }

@@ -41,7 +41,7 @@ export function toUserWithGroup(
 export interface PreferencesSnapshot {
   overrides: string | null;
   version: number;
-  /** JSON array of {section, provider, last4, baseUrl}. */
+  /** JSON array of {section, provider, last4, baseUrl, keyStatus, checkedAt, missingModel}. */
   apiKeys: string;
 }
 
@@ -65,12 +65,23 @@ export function authUserQuery(db: Database, id: string) {
         "pref_version",
       ),
       apiKeys:
-        sql<string>`(SELECT json_group_array(json_object('section', ${userApiKeys.section}, 'provider', ${userApiKeys.provider}, 'last4', ${userApiKeys.last4}, 'baseUrl', ${userApiKeys.baseUrl})) FROM ${userApiKeys} WHERE ${userApiKeys.userId} = ${users.id})`.as(
+        sql<string>`(SELECT json_group_array(json_object('section', ${userApiKeys.section}, 'provider', ${userApiKeys.provider}, 'last4', ${userApiKeys.last4}, 'baseUrl', ${userApiKeys.baseUrl}, 'keyStatus', ${userApiKeys.keyStatus}, 'checkedAt', ${userApiKeys.checkedAt}, 'missingModel', ${userApiKeys.missingModel})) FROM ${userApiKeys} WHERE ${userApiKeys.userId} = ${users.id})`.as(
           "api_keys",
         ),
     })
     .from(users)
     .where(eq(users.id, id));
+}
+
+/** The preference part of an `authUserQuery` row (empty when the user has none). */
+export function preferencesSnapshotOf(
+  row: { preferences: string | null; preferencesVersion: number | null; apiKeys: string } | undefined,
+): PreferencesSnapshot {
+  return {
+    overrides: row?.preferences ?? null,
+    version: row?.preferencesVersion ?? 0,
+    apiKeys: row?.apiKeys ?? "[]",
+  };
 }
 
 export async function findUserWithGroupById(db: Database, id: string): Promise<UserWithGroup | null> {

@@ -9,6 +9,8 @@ export interface Recorded {
   url: string;
   headers: Record<string, string>;
   redirect: string | undefined;
+  /** The request body as text ("" when none). */
+  body: string;
 }
 
 export function fakeProvider(respond: (req: Recorded) => Response | Promise<Response>) {
@@ -20,6 +22,7 @@ export function fakeProvider(respond: (req: Recorded) => Response | Promise<Resp
       url: request.url,
       headers: Object.fromEntries(request.headers.entries()),
       redirect: init?.redirect,
+      body: await request.text(),
     };
     calls.push(recorded);
     return respond(recorded);

@@ -1,3 +1,4 @@
+import type { KEY_STATUSES } from "../../db/schema";
 import type { GroupPolicy } from "./group-policy";
 import { type PolicyField, policyRules } from "./policy-check";
 import {
@@ -20,7 +21,14 @@ export interface KeyInfo {
   last4: string;
   /** The user's base_url override when the key was saved; null = the catalog's default URL. */
   baseUrl: string | null;
+  /** Key health from the scheduled re-verification (null: not checked since saved). */
+  keyStatus?: KeyStatus | null;
+  checkedAt?: string | null;
+  /** The saved model the provider's live list no longer offered at the last check. */
+  missingModel?: string | null;
 }
+
+export type KeyStatus = (typeof KEY_STATUSES)[number];
 
 /** A value a layer sets that the group policy refuses: reported, never applied. */
 export interface BlockedValue {
@@ -32,10 +40,18 @@ export interface BlockedValue {
 
 export interface EffectiveSection {
   provider: Sourced<string | null>;
-  model: Sourced<string | null>;
+  /** `unavailable`: the provider's live list no longer offered this model at the last key check. */
+  model: Sourced<string | null> & { unavailable: boolean };
   base_url: Sourced<string | null>;
   options: Sourced<ProviderOptions>;
-  api_key: { set: boolean; last4: string | null; source: Layer | null };
+  api_key: {
+    set: boolean;
+    last4: string | null;
+    source: Layer | null;
+    /** The last scheduled verification of the key (key health); null until checked. */
+    status: KeyStatus | null;
+    checked_at: string | null;
+  };
   blocked: BlockedValue[];
 }
 
@@ -112,10 +128,20 @@ function resolveSection(
   const key = usableKey(section, policy, keys, name, baseUrl?.[1] ?? null, blocked);
   return {
     provider: { value: name, source: provider?.[0] ?? null },
-    model: { value: model?.[1] ?? null, source: model?.[0] ?? null },
+    model: {
+      value: model?.[1] ?? null,
+      source: model?.[0] ?? null,
+      unavailable: Boolean(key?.missingModel && key.missingModel === model?.[1]),
+    },
     base_url: { value: baseUrl?.[1] ?? null, source: baseUrl?.[0] ?? null },
     options: { value: options?.[1]?.options ?? {}, source: options?.[0] ?? null },
-    api_key: { set: Boolean(key), last4: key?.last4 ?? null, source: key ? "user" : null },
+    api_key: {
+      set: Boolean(key),
+      last4: key?.last4 ?? null,
+      source: key ? "user" : null,
+      status: key?.keyStatus ?? null,
+      checked_at: key?.checkedAt ?? null,
+    },
     blocked,
   };
 }

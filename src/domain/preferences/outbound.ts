@@ -68,17 +68,28 @@ export type OutboundResult =
   | { kind: "timeout"; latencyMs: number }
   | { kind: "unreachable"; latencyMs: number };
 
-/** One bounded request: timeout, no redirects followed, at most `maxBytes` of body read. */
+/** A POST, with a JSON body when `json` is given; absent: a GET. */
+export interface OutboundBody {
+  method: "POST";
+  json?: unknown;
+}
+
+/**
+ * One bounded request: timeout, no redirects followed, at most `maxBytes` of body read. A GET, or a
+ * POST of `body.json` as `application/json`.
+ */
 export async function boundedFetch(
   url: string,
   headers: Record<string, string>,
   policy: OutboundPolicy,
+  payload?: OutboundBody,
 ): Promise<OutboundResult> {
   const started = Date.now();
   try {
     const res = await fetch(url, {
-      method: "GET",
-      headers,
+      method: payload ? payload.method : "GET",
+      headers: payload?.json !== undefined ? { ...headers, "content-type": "application/json" } : headers,
+      ...(payload?.json !== undefined ? { body: JSON.stringify(payload.json) } : {}),
       redirect: "manual",
       signal: AbortSignal.timeout(policy.timeoutMs),
     });

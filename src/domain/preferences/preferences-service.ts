@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError } from "../../core/errors";
 import { parseStoredJson } from "../../core/stored-json";
 import type { Database } from "../../db/client";
+import { KEY_STATUSES } from "../../db/schema";
 import type { KvStore } from "../../platform/metered-kv";
 import { type AuditEntry, auditStatement } from "../../storage/audit";
 import { forgetModelCache } from "../../storage/model-cache";
@@ -28,15 +29,19 @@ export interface PreferencesView {
 
 type KeyRow = KeyInfo & { section: string };
 const KeyRowsSchema = z.array(
-  z.object({ section: z.string(), provider: z.string(), last4: z.string(), baseUrl: z.string().nullable() }),
+  z.object({
+    section: z.string(),
+    provider: z.string(),
+    last4: z.string(),
+    baseUrl: z.string().nullable(),
+    keyStatus: z.enum(KEY_STATUSES).nullable().optional(),
+    checkedAt: z.string().nullable().optional(),
+    missingModel: z.string().nullable().optional(),
+  }),
 );
 
 const groupKeys = (rows: KeyRow[]): Record<Section, KeyInfo[]> =>
-  bySection((section) =>
-    rows
-      .filter((r) => r.section === section)
-      .map(({ provider, last4, baseUrl }) => ({ provider, last4, baseUrl })),
-  );
+  bySection((section) => rows.filter((r) => r.section === section).map(({ section: _, ...info }) => info));
 
 function view(
   user: UserWithGroup,

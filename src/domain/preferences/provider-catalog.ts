@@ -50,7 +50,62 @@ export interface ProviderEntry {
   options: ("temperature" | "max_tokens" | "voice" | "speed" | "language")[];
   /** How this provider's error answers deviate from the HTTP norm (PROVIDERS.md). */
   quirks?: ProviderQuirks;
+  /** How to mint a short-lived credential a browser may hold (absent: the provider has none). */
+  clientToken?: ClientTokenSpec;
 }
+
+/**
+ * A provider's short-lived client credential (PROVIDERS.md, "Short-lived client credentials"), as
+ * data: the request (absolute URL; `{ttl}` in it is replaced), the JSON body as a template (a string
+ * that is exactly `{ttl}` becomes the lifetime in seconds, `{model}` the model), and where the
+ * credential and its expiry are in the answer. The key travels as the entry's `auth` says.
+ */
+export interface ClientTokenSpec {
+  method: "GET" | "POST";
+  url: string;
+  body?: unknown;
+  /** Lifetime bounds and default in seconds; absent: fixed by the provider (`fixedSeconds`). */
+  ttl?: { min: number; max: number; default: number };
+  fixedSeconds?: number;
+  /** Whether the request body names a model (required then: the effective one or the caller's). */
+  needsModel?: boolean;
+  answer: {
+    /** Field holding the credential. */
+    token: string;
+    /** Field with the expiry as Unix seconds, or with a lifetime in seconds. */
+    expiresAt?: string;
+    expiresIn?: string;
+  };
+  singleUse?: boolean;
+  /** How the browser presents it, for the answer. */
+  usage: string;
+}
+
+const openAiRealtimeToken = (session: unknown, usage: string): ClientTokenSpec => ({
+  method: "POST",
+  url: "https://api.openai.com/v1/realtime/client_secrets",
+  body: { expires_after: { anchor: "created_at", seconds: "{ttl}" }, session },
+  ttl: { min: 10, max: 7200, default: 600 },
+  needsModel: true,
+  answer: { token: "value", expiresAt: "expires_at" },
+  usage,
+});
+const deepgramGrant: ClientTokenSpec = {
+  method: "POST",
+  url: "https://api.deepgram.com/v1/auth/grant",
+  body: { ttl_seconds: "{ttl}" },
+  ttl: { min: 1, max: 3600, default: 30 },
+  answer: { token: "access_token", expiresIn: "expires_in" },
+  usage: "Authorization: Bearer <token> (REST), or the WebSocket subprotocols ['bearer', <token>]",
+};
+const elevenLabsToken = (type: "tts_websocket" | "realtime_scribe"): ClientTokenSpec => ({
+  method: "POST",
+  url: `https://api.elevenlabs.io/v1/single-use-token/${type}`,
+  fixedSeconds: 900,
+  answer: { token: "token" },
+  singleUse: true,
+  usage: "The `token` query parameter of the WebSocket URL; consumed on first use",
+});
 
 export interface ProviderQuirks {
   /** Answers a bad key with 400 rather than 401. */
@@ -76,6 +131,10 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       models: openAiModels,
       staticModels: ["gpt-5.5", "gpt-5.4", "gpt-5.4-mini", "gpt-5", "gpt-5-mini", "gpt-4.1", "o3", "o4-mini"],
       options: llmOptions,
+      clientToken: openAiRealtimeToken(
+        { type: "realtime", model: "{model}" },
+        "Authorization: Bearer <token> on the Realtime API (WebRTC SDP exchange or WebSocket)",
+      ),
     },
     {
       id: "anthropic",
@@ -226,6 +285,10 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
         "cedar",
       ],
       options: ["voice", "speed"],
+      clientToken: openAiRealtimeToken(
+        { type: "realtime", model: "{model}", output_modalities: ["audio"] },
+        "Authorization: Bearer <token> on the Realtime API; the model must be a realtime model",
+      ),
     },
     {
       id: "elevenlabs",
@@ -244,6 +307,7 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       },
       staticModels: ["eleven_v3", "eleven_multilingual_v2", "eleven_flash_v2_5", "eleven_turbo_v2_5"],
       options: ["voice", "speed"],
+      clientToken: elevenLabsToken("tts_websocket"),
     },
     {
       id: "deepgram",
@@ -256,6 +320,7 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       models: { path: "/v1/models", arrayField: "tts", idField: "canonical_name" },
       staticModels: ["aura-2-thalia-en", "aura-2-andromeda-en", "aura-2-apollo-en"],
       options: ["speed"],
+      clientToken: deepgramGrant,
     },
     {
       id: "cartesia",
@@ -283,6 +348,10 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       models: null,
       staticModels: ["gpt-4o-transcribe", "gpt-4o-mini-transcribe", "whisper-1"],
       options: ["language"],
+      clientToken: openAiRealtimeToken(
+        { type: "transcription", audio: { input: { transcription: { model: "{model}" } } } },
+        "Authorization: Bearer <token> on the Realtime API (transcription session)",
+      ),
     },
     {
       id: "deepgram",
@@ -295,6 +364,7 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       models: { path: "/v1/models", arrayField: "stt", idField: "canonical_name" },
       staticModels: ["nova-3", "nova-3-medical", "nova-2"],
       options: ["language"],
+      clientToken: deepgramGrant,
     },
     {
       id: "assemblyai",
@@ -307,6 +377,14 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       models: null,
       staticModels: ["universal-3-pro", "universal-2"],
       options: ["language"],
+      // Unconfirmed in PROVIDERS.md (v3 streaming); the older v2 POST is the documented fallback.
+      clientToken: {
+        method: "GET",
+        url: "https://streaming.assemblyai.com/v3/token?expires_in_seconds={ttl}",
+        ttl: { min: 1, max: 600, default: 600 },
+        answer: { token: "token" },
+        usage: "The `token` query parameter of wss://streaming.assemblyai.com/v3/ws",
+      },
     },
     {
       id: "groq",
@@ -332,6 +410,7 @@ export const CATALOG: Record<Section, ProviderEntry[]> = {
       models: null,
       staticModels: ["scribe_v2", "scribe_v1"],
       options: ["language"],
+      clientToken: elevenLabsToken("realtime_scribe"),
     },
   ],
 };

@@ -72,12 +72,12 @@ export function parseModelList(listing: ModelListing, body: string): string[] | 
   } catch {
     return null;
   }
-  const items = listing.arrayField === "" ? json : field(json, listing.arrayField);
+  const items = listing.arrayField === "" ? json : jsonField(json, listing.arrayField);
   if (!Array.isArray(items)) return null;
   const ids: string[] = [];
   for (const item of items) {
-    if (listing.filterField && field(item, listing.filterField) !== true) continue;
-    const id = field(item, listing.idField);
+    if (listing.filterField && jsonField(item, listing.filterField) !== true) continue;
+    const id = jsonField(item, listing.idField);
     if (typeof id === "string")
       ids.push(
         listing.stripPrefix && id.startsWith(listing.stripPrefix) ? id.slice(listing.stripPrefix.length) : id,
@@ -86,6 +86,7 @@ export function parseModelList(listing: ModelListing, body: string): string[] | 
   return ids;
 }
 
-function field(value: unknown, name: string): unknown {
+/** A named field of a parsed JSON value, or undefined. */
+export function jsonField(value: unknown, name: string): unknown {
   return typeof value === "object" && value !== null && name in value ? Reflect.get(value, name) : undefined;
 }

@@ -40,6 +40,15 @@ export interface ErrorResponse {
 
 /** Security requirement: a session cookie or the same token as a Bearer header. */
 export const sessionSecurity: Record<string, string[]>[] = [{ cookieSession: [] }, { bearerToken: [] }];
+/** A session, or a personal API key holding `scope` (see http/credentials/scopes.ts). */
+export const scopedSecurity = (scope: string): Record<string, string[]>[] => [
+  ...sessionSecurity,
+  { personalApiKey: [scope] },
+];
+/** A service account's API key holding `scope`. */
+export const serviceSecurity = (scope: string): Record<string, string[]>[] => [
+  { serviceAccountKey: [scope] },
+];
 /** Security requirement of a public route: none (stated, so the document says so explicitly). */
 export const noSecurity: Record<string, string[]>[] = [];
 
@@ -49,6 +58,8 @@ export interface RouteTraits {
   auth: "public" | "user" | "admin";
   /** A `requireUser` route left open while a password change is pending (http/authenticate.ts). */
   beforePasswordChange?: boolean;
+  /** The scope a personal API key needs here (`requireScope`); the key may lack it (403). */
+  scope?: string;
   /** The request body the route reads, if any. */
   body?: "json" | "multipart";
   /** The route validates query, path or header parameters. */
@@ -78,6 +89,10 @@ function standardErrors(traits: RouteTraits): Partial<Record<ErrorStatus, string
       "Administrator role required (`forbidden`), or a password change is pending (`password_change_required`)";
   } else if (traits.auth === "user" && !traits.beforePasswordChange) {
     standard[403] = "A password change is pending (`password_change_required`)";
+  }
+  if (traits.scope) {
+    const lacking = `A personal API key without \`${traits.scope}\` (\`insufficient_scope\`)`;
+    standard[403] = standard[403] ? `${standard[403]}; or ${lowerFirst(lacking)}` : lacking;
   }
   if (traits.body || traits.params) standard[422] = "The request did not validate";
   standard[500] = "A bug (`internal_error`); the request id is in the log";

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { KEY_STATUSES } from "../../db/schema";
 import { OptionsSchema } from "../../domain/preferences/preference-schemas";
 import type { PreferencesView } from "../../domain/preferences/preferences-service";
 import { bySection, SECTIONS, type Section } from "../../domain/preferences/provider-catalog";
@@ -26,10 +27,20 @@ const BlockedValueSchema = z
 const EffectiveSectionSchema = z
   .object({
     provider: sourced(z.string().nullable()),
-    model: sourced(z.string().nullable()),
+    model: sourced(z.string().nullable()).extend({
+      unavailable: z.boolean().openapi({
+        description: "The provider's live model list no longer offered this model at the last key check.",
+      }),
+    }),
     base_url: sourced(z.string().nullable()),
     options: sourced(OptionsSchema),
-    api_key: KeyStateSchema.extend({ source: layer }),
+    api_key: KeyStateSchema.extend({
+      source: layer,
+      status: z.enum(KEY_STATUSES).nullable().openapi({
+        description: "Key health from the scheduled re-verification; null until checked (docs/apps.md).",
+      }),
+      checked_at: z.string().nullable(),
+    }),
     blocked: z.array(BlockedValueSchema),
   })
   .openapi("EffectiveSection");

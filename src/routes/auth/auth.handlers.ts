@@ -28,7 +28,7 @@ export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) =
 
 export const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
   const { user, sessionId } = c.var.auth;
-  await deleteSession(c.var.kv, user.id, sessionId);
+  if (sessionId) await deleteSession(c.var.kv, user.id, sessionId);
   clearSessionCookie(c);
   return c.json({ ok: true as const }, 200);
 };
@@ -45,6 +45,7 @@ export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = asy
   });
   // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it. The current
   // password was just proved, which counts as a fresh proof (http/recent-authentication.ts).
-  await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1, proofNow("local"));
+  if (sessionId && session)
+    await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1, proofNow("local"));
   return c.json({ ok: true as const }, 200);
 };

@@ -1,5 +1,6 @@
 import { removeIdentity } from "../../domain/identities/remove-identity";
 import type { AppRouteHandler } from "../../http/app-env";
+import { callerSession } from "../../http/authenticate";
 import { auditBase } from "../../http/request-context";
 import { toIdentityListWire } from "../../http/schemas/identity";
 import { listIdentitiesOfUser } from "../../storage/identities";
@@ -10,7 +11,8 @@ export const listMyIdentitiesHandler: AppRouteHandler<typeof listMyIdentities> =
   c.json(toIdentityListWire(await listIdentitiesOfUser(c.var.primaryDb, c.var.auth.user.id)), 200);
 
 export const removeMyIdentityHandler: AppRouteHandler<typeof removeMyIdentity> = async (c) => {
-  const { user, sessionId, session } = c.var.auth;
+  const { user } = c.var.auth;
+  const { sessionId, session } = callerSession(c);
   await removeIdentity(c.var.primaryDb, {
     userId: user.id,
     identityId: c.req.valid("param").identity_id,

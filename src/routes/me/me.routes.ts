@@ -1,14 +1,18 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireUser } from "../../http/authenticate";
+import { scopedRoute } from "../../http/credentials/scopes";
 import { errorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
 import { ProfileUpdateSchema } from "../../http/schemas/profile-fields";
 import { ProfileSchema, UserSchema } from "../../http/schemas/user";
 
 const tags = ["Current user"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };
+/** Readable with a personal API key holding `profile:read`. */
+const profileRead = scopedRoute("profile:read");
 
 export const getMe = createRoute({
   ...common,
+  ...profileRead,
   operationId: "getCurrentUser",
   method: "get",
   path: "/users/me",
@@ -16,17 +20,21 @@ export const getMe = createRoute({
   description: "The signed-in user, or 401 when not signed in.",
   responses: {
     200: jsonContent(UserSchema, "The signed-in user"),
-    ...errorResponses({ auth: "user", beforePasswordChange: true }),
+    ...errorResponses({ auth: "user", beforePasswordChange: true, scope: "profile:read" }),
   },
 });
 
 export const getProfile = createRoute({
   ...common,
+  ...profileRead,
   operationId: "getCurrentUserProfile",
   method: "get",
   path: "/users/me/profile",
   summary: "Get Current User Profile",
-  responses: { 200: jsonContent(ProfileSchema, "The profile"), ...errorResponses({ auth: "user" }) },
+  responses: {
+    200: jsonContent(ProfileSchema, "The profile"),
+    ...errorResponses({ auth: "user", scope: "profile:read" }),
+  },
 });
 
 export const updateProfile = createRoute({

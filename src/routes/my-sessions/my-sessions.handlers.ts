@@ -1,5 +1,6 @@
 import { notFound } from "../../core/errors";
 import type { AppRouteHandler } from "../../http/app-env";
+import { callerSession } from "../../http/authenticate";
 import { auditEntry } from "../../http/request-context";
 import { clearSessionCookie } from "../../http/session-cookie";
 import { auditStatement } from "../../storage/audit";
@@ -15,13 +16,15 @@ import type { endMyOtherSessions, endMySession, listMySessions } from "./my-sess
 import { toMySessionsWire } from "./my-sessions.schemas";
 
 export const listMySessionsHandler: AppRouteHandler<typeof listMySessions> = async (c) => {
-  const { user, sessionId } = c.var.auth;
+  const { user } = c.var.auth;
+  const { sessionId } = callerSession(c);
   const sessions = await listUserSessions(c.var.kv, user.id);
   return c.json({ data: toMySessionsWire(sessions, sessionId) }, 200);
 };
 
 export const endMySessionHandler: AppRouteHandler<typeof endMySession> = async (c) => {
-  const { user, sessionId } = c.var.auth;
+  const { user } = c.var.auth;
+  const { sessionId } = callerSession(c);
   const { session_id: id } = c.req.valid("param");
   // The key is under the caller's own user id, so no one can end another user's session here.
   if (!(await readSession(c.var.kv, { userId: user.id, id }))) throw notFound("Session");
@@ -32,7 +35,8 @@ export const endMySessionHandler: AppRouteHandler<typeof endMySession> = async (
 };
 
 export const endMyOtherSessionsHandler: AppRouteHandler<typeof endMyOtherSessions> = async (c) => {
-  const { user, sessionId, session } = c.var.auth;
+  const { user } = c.var.auth;
+  const { sessionId, session } = callerSession(c);
   const db = c.var.db;
   const [bumped] = await db.batch([
     userStatements.bumpSessionEpoch(db, user.id),

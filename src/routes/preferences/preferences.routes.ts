@@ -1,15 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PreferencesUpdateSchema } from "../../domain/preferences/preference-schemas";
-import { requireUser } from "../../http/authenticate";
-import { errorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { scopedRoute } from "../../http/credentials/scopes";
+import { errorResponses, jsonBody, jsonContent } from "../../http/schemas/common";
 import { preferenceErrors as e, PreferencesViewSchema } from "../../http/schemas/preferences";
 import { ProviderInfoSchema, ProvidersQuery } from "./preferences.schemas";
 
 const tags = ["Preferences"];
-const common = { tags, security: sessionSecurity, middleware: requireUser };
+const read = { tags, ...scopedRoute("preferences:read") };
+const write = { tags, ...scopedRoute("preferences:write") };
 
 export const getConfig = createRoute({
-  ...common,
+  ...read,
   operationId: "getPreferences",
   method: "get",
   path: "/users/me/config",
@@ -18,12 +19,12 @@ export const getConfig = createRoute({
     "The user's overrides and the effective configuration, each value with the layer it came from. Sends an ETag.",
   responses: {
     200: jsonContent(PreferencesViewSchema, "Preferences"),
-    ...errorResponses({ auth: "user", errors: { 503: e.unreadable } }),
+    ...errorResponses({ auth: "user", scope: "preferences:read", errors: { 503: e.unreadable } }),
   },
 });
 
 export const putConfig = createRoute({
-  ...common,
+  ...write,
   operationId: "updatePreferences",
   method: "put",
   path: "/users/me/config",
@@ -40,6 +41,7 @@ export const putConfig = createRoute({
     200: jsonContent(PreferencesViewSchema, "Updated preferences"),
     ...errorResponses({
       auth: "user",
+      scope: "preferences:write",
       body: "json",
       params: true,
       errors: {
@@ -52,7 +54,7 @@ export const putConfig = createRoute({
 });
 
 export const listProviders = createRoute({
-  ...common,
+  ...read,
   operationId: "listProviders",
   method: "get",
   path: "/users/me/config/providers",
@@ -60,6 +62,11 @@ export const listProviders = createRoute({
   request: { query: ProvidersQuery },
   responses: {
     200: jsonContent(z.object({ data: z.array(ProviderInfoSchema) }), "Providers"),
-    ...errorResponses({ auth: "user", params: true, errors: { 503: e.unreadable } }),
+    ...errorResponses({
+      auth: "user",
+      scope: "preferences:read",
+      params: true,
+      errors: { 503: e.unreadable },
+    }),
   },
 });

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Section } from "../../domain/preferences/provider-catalog";
-import { requireUser } from "../../http/authenticate";
-import { errorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { scopedRoute } from "../../http/credentials/scopes";
+import { errorResponses, jsonBody, jsonContent } from "../../http/schemas/common";
 import { preferenceErrors as e } from "../../http/schemas/preferences";
 import {
   ModelListSchema,
@@ -11,10 +11,11 @@ import {
 } from "./provider-checks.schemas";
 
 const tags = ["Preferences"];
-const common = { tags, security: sessionSecurity, middleware: requireUser };
+const read = { tags, ...scopedRoute("preferences:read") };
+const write = { tags, ...scopedRoute("preferences:write") };
 
 export const listModels = createRoute({
-  ...common,
+  ...read,
   operationId: "listModels",
   method: "get",
   path: "/users/me/config/models",
@@ -26,6 +27,7 @@ export const listModels = createRoute({
     200: jsonContent(ModelListSchema, "Models"),
     ...errorResponses({
       auth: "user",
+      scope: "preferences:read",
       params: true,
       errors: {
         403: e.notAllowed,
@@ -39,7 +41,7 @@ export const listModels = createRoute({
 
 export const verifyRoute = (section: Section) =>
   createRoute({
-    ...common,
+    ...write,
     operationId: `verify${section.charAt(0).toUpperCase()}${section.slice(1)}Provider`,
     method: "post",
     path: `/users/me/config/verify_${section}`,
@@ -52,6 +54,7 @@ export const verifyRoute = (section: Section) =>
       200: jsonContent(VerifyResultSchema, "Verification result"),
       ...errorResponses({
         auth: "user",
+        scope: "preferences:write",
         body: "json",
         errors: {
           403: e.notAllowed,

@@ -1,0 +1,180 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { call, createSignedInUser, createSignedInUserInGroup, loginAdmin } from "../helpers";
+import { createPersonalKey, createServiceAccount, lastAudit } from "./app-helpers";
+
+const KEY = "sk-user-openai-key-0123456789";
+const put = (token: string, body: unknown) =>
+  call("/users/me/config", { method: "PUT", json: body, token: token });
+const resolved = (token: string, uid: string, section = "llm", headers: Record<string, string> = {}) =>
+  call(`/users/${uid}/config/resolved?section=${section}`, { token: token, headers });
+
+describe("service accounts", () => {
+  it("are created, listed and deleted by administrators only, audited", async () => {
+    const { admin, account, key } = await createServiceAccount(["config:resolve"]);
+    const list = await call("/users/admin/service-accounts", { token: admin });
+    expect(await list.json()).toMatchObject({
+      data: expect.arrayContaining([expect.objectContaining({ id: account.id })]),
+    });
+    const dup = await call("/users/admin/service-accounts", {
+      method: "POST",
+      json: { name: account.name.toUpperCase() },
+      token: admin,
+    });
+    expect(dup.status).toBe(409);
+    expect(await dup.json()).toMatchObject({ code: "service_account_name_taken" });
+    const keys = await call(`/users/admin/service-accounts/${account.id}/keys`, { token: admin });
+    expect(await keys.json()).toMatchObject({ data: [{ id: key.id, scopes: ["config:resolve"] }] });
+
+    const user = await createSignedInUser();
+    expect((await call("/users/admin/service-accounts", { token: user.token })).status).toBe(403);
+    const badScope = await call(`/users/admin/service-accounts/${account.id}/keys`, {
+      method: "POST",
+      json: { name: "x", scopes: ["preferences:write"] },
+      token: admin,
+    });
+    expect(badScope.status).toBe(422);
+
+    expect((await resolved(key.token, user.id)).status).toBe(200);
+    const del = await call(`/users/admin/service-accounts/${account.id}`, { token: admin, method: "DELETE" });
+    expect(del.status).toBe(200);
+    expect((await resolved(key.token, user.id)).status).toBe(401);
+    expect(await lastAudit("admin.service_account_deleted", account.id)).not.toBeNull();
+    expect(
+      (await call(`/users/admin/service-accounts/${account.id}`, { token: admin, method: "DELETE" })).status,
+    ).toBe(404);
+  });
+
+  it("cannot sign in: they have no password and no user row", async () => {
+    const { account } = await createServiceAccount(["config:resolve"]);
+    const row = await env.DB.prepare("SELECT id FROM users WHERE id = ? OR username = ?")
+      .bind(account.id, account.name)
+      .first();
+    expect(row).toBeNull();
+    const login = await call("/users/login/local", {
+      method: "POST",
+      json: { username: account.name, password: "whatever-long-pw" },
+    });
+    expect(login.status).toBe(401);
+  });
+});
+
+describe("GET /users/{uid}/config/resolved", () => {
+  it("returns the effective section with the decrypted key, audited with who, whom, what and where", async () => {
+    const user = await createSignedInUser();
+    expect(
+      (await put(user.token, { llm: { provider: "openai", model: "gpt-5", api_key: KEY } })).status,
+    ).toBe(200);
+    const { account, key } = await createServiceAccount(["config:resolve"]);
+    const log = vi.spyOn(console, "log");
+    const error = vi.spyOn(console, "error");
+    const res = await resolved(key.token, user.id, "llm", { "cf-connecting-ip": "203.0.113.9" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.json()).toEqual({
+      user_id: user.id,
+      section: "llm",
+      provider: "openai",
+      model: "gpt-5",
+      base_url: "https://api.openai.com/v1",
+      options: {},
+      api_key: KEY,
+      blocked: [],
+    });
+    for (const header of res.headers.values()) expect(header).not.toContain(KEY);
+    for (const spy of [log, error]) expect(JSON.stringify(spy.mock.calls)).not.toContain(KEY);
+    const audit = await lastAudit("service.config_resolved", user.id);
+    expect(audit).toMatchObject({
+      actor_id: account.id,
+      ip: "203.0.113.9",
+      details: {
+        service_account: account.name,
+        key_id: key.id,
+        section: "llm",
+        provider: "openai",
+        key_returned: true,
+      },
+    });
+    expect(JSON.stringify(audit)).not.toContain(KEY);
+
+    const tts = await resolved(key.token, user.id, "tts");
+    expect(await tts.json()).toMatchObject({ provider: "openai", api_key: null });
+  });
+
+  it("applies the group policy as it is now: blocked values are never returned, nor a refused key", async () => {
+    const user = await createSignedInUserInGroup({});
+    await put(user.token, { llm: { provider: "anthropic", model: "claude-opus-4-7", api_key: KEY } });
+    const { token: admin } = await loginAdmin();
+    await call(`/users/admin/groups/${user.groupId}`, {
+      method: "PUT",
+      json: {
+        policy: { llm: { allowed_models: { anthropic: ["claude-haiku-4-5"] }, allow_user_keys: false } },
+      },
+      token: admin,
+    });
+    const { key } = await createServiceAccount(["config:resolve"]);
+    const res = await resolved(key.token, user.id);
+    const body: { model: string | null; api_key: string | null; blocked: { field: string }[] } =
+      await res.json();
+    expect(body).toMatchObject({ provider: "anthropic", model: null, api_key: null });
+    expect(body.blocked.map((b) => b.field).sort()).toEqual(["api_key", "model"]);
+    expect(JSON.stringify(body)).not.toContain(KEY);
+  });
+
+  it("never returns a key saved for another base URL", async () => {
+    const user = await createSignedInUser();
+    await put(user.token, {
+      llm: { provider: "openai_compatible", base_url: "https://llm.example.com/v1", api_key: KEY },
+    });
+    await env.DB.prepare("UPDATE user_api_keys SET base_url = ? WHERE user_id = ?")
+      .bind("https://other.example.com/v1", user.id)
+      .run();
+    const { key } = await createServiceAccount(["config:resolve"]);
+    expect(await (await resolved(key.token, user.id)).json()).toMatchObject({
+      base_url: "https://llm.example.com/v1",
+      api_key: null,
+    });
+  });
+
+  it("refuses sessions, personal keys, keys without the scope, revoked keys and disabled users", async () => {
+    const user = await createSignedInUser();
+    const personal = await createPersonalKey(user.token, { scopes: ["preferences:read"] });
+    expect((await resolved(user.token, user.id)).status).toBe(401);
+    expect((await resolved(personal.token, user.id)).status).toBe(401);
+    const minter = await createServiceAccount(["credentials:mint"]);
+    const lacking = await resolved(minter.key.token, user.id);
+    expect(lacking.status).toBe(403);
+    expect(await lacking.json()).toMatchObject({ code: "insufficient_scope" });
+
+    const { admin, account, key } = await createServiceAccount(["config:resolve"]);
+    expect((await resolved(key.token, crypto.randomUUID())).status).toBe(404);
+    const bad = await call(`/users/${user.id}/config/resolved?section=video`, { token: key.token });
+    expect(bad.status).toBe(422);
+    await call(`/users/admin/users/${user.id}/status`, {
+      method: "PUT",
+      json: { status: "DISABLED" },
+      token: admin,
+    });
+    const disabled = await resolved(key.token, user.id);
+    expect(disabled.status).toBe(403);
+    expect(await disabled.json()).toMatchObject({ code: "account_disabled" });
+
+    const revoke = await call(`/users/admin/service-accounts/${account.id}/keys/${key.id}`, {
+      token: admin,
+      method: "DELETE",
+    });
+    expect(revoke.status).toBe(200);
+    expect((await resolved(key.token, user.id)).status).toBe(401);
+  });
+
+  it("is rate-limited per service account with the RESOLVE_LIMITER binding", async () => {
+    const user = await createSignedInUser();
+    const { account, key } = await createServiceAccount(["config:resolve"]);
+    const limit = vi.spyOn(env.RESOLVE_LIMITER, "limit").mockResolvedValue({ success: false });
+    const res = await resolved(key.token, user.id);
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("60");
+    expect(limit).toHaveBeenCalledWith({ key: `resolve:${account.id}` });
+    expect(await lastAudit("service.config_resolved", user.id)).toBeNull();
+  });
+});
