@@ -35,6 +35,14 @@ function wranglerAliases(): { find: RegExp; replacement: string }[] {
   }));
 }
 
+/** The development JWK set from .dev.vars.example (public, for development and tests only). */
+function developmentJwks(): string {
+  const text = readFileSync(path.join(import.meta.dirname, ".dev.vars.example"), "utf8");
+  const value = /^ACCESS_TOKEN_JWKS='([^']+)'$/m.exec(text)?.[1];
+  if (!value) throw new Error(".dev.vars.example has no ACCESS_TOKEN_JWKS");
+  return value;
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "drizzle"));
   return {
@@ -51,6 +59,7 @@ export default defineConfig(async () => {
             BOOTSTRAP_ADMIN_PASSWORD: "bootstrap-admin-password",
             ENCRYPTION_KEY: "k1:Xo9Wq0vC2cT3m0mLkUoF1yv0m7yH1JQ7o8c9x4eXb2Q=",
             OIDC_CLIENT_SECRET: "test-client-secret",
+            ACCESS_TOKEN_JWKS: developmentJwks(),
             // A provider faked at the HTTP boundary by test/oidc/fake-idp.ts.
             OIDC_ISSUER: "https://idp.example.com",
             OIDC_CLIENT_ID: "edge-users-test",

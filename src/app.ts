@@ -7,6 +7,7 @@ import { handleError } from "./http/error-handler";
 import { createNotFoundHandler } from "./http/not-found";
 import { API_PREFIX, registerOpenApi } from "./http/openapi";
 import { assignRequestId } from "./http/request-context";
+import { accessTokensRouter } from "./routes/access-tokens/access-tokens.index";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
@@ -23,6 +24,7 @@ import { systemRouter } from "./routes/system/system.index";
 const routers = [
   systemRouter,
   authRouter,
+  accessTokensRouter,
   oidcRouter,
   meRouter,
   preferencesRouter,

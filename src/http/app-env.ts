@@ -1,5 +1,6 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Database } from "../db/client";
+import type { CallerSnapshot } from "../domain/access-tokens/access-token";
 import type { KvStore } from "../platform/metered-kv";
 import type { SessionRecord } from "../storage/sessions";
 import type { PreferencesSnapshot, UserWithGroup } from "../storage/users";
@@ -10,6 +11,16 @@ export interface AuthContext {
   preferences: PreferencesSnapshot;
   sessionId: string;
   session: SessionRecord;
+}
+
+/**
+ * Who is calling, on either path: from the user row (strict) or from a verified access token (as of
+ * its issuance, at most ACCESS_TOKEN_TTL_SECONDS old). What `requireReader` routes may use.
+ */
+export interface Caller {
+  user: CallerSnapshot;
+  sessionId: string;
+  via: "access-token" | "session";
 }
 
 /** Per-request values set by middleware; handlers read them with `c.get(...)` / `c.var`. */
@@ -26,6 +37,8 @@ export interface AppVariables {
   kv: KvStore;
   /** Set by the `requireUser` / `requireAdmin` middleware (undefined on anonymous routes). */
   auth: AuthContext;
+  /** Set by `requireUser`, `requireAdmin` and `requireReader` (see Caller). */
+  caller: Caller;
 }
 
 export interface AppEnv {

@@ -3,13 +3,16 @@ import { readConfig } from "../core/settings";
 import type { SessionRecord } from "../storage/sessions";
 import { createSession, type IssuedSession } from "../storage/sessions";
 import type { UserWithGroup } from "../storage/users";
+import { setFreshAccessCookie } from "./access-tokens";
 import type { AppEnv } from "./app-env";
+import { snapshotOf } from "./authenticate";
 import { clientIp } from "./request-context";
 import { setSessionCookie } from "./session-cookie";
 
 /**
  * Every sign-in path (local, OIDC callback, one-time code exchange) ends here: one session in
- * KV with the configured lifetime, and the cookie unless the client asked for a token only.
+ * KV with the configured lifetime, and the cookies (session, and the short-lived access cookie in
+ * access-token mode) unless the client asked for a token only.
  */
 export async function issueSession(
   c: Context<AppEnv>,
@@ -17,7 +20,8 @@ export async function issueSession(
   method: SessionRecord["method"],
   options: { cookie: boolean },
 ): Promise<IssuedSession> {
-  const ttlSeconds = readConfig(c.env).sessionTtlSeconds;
+  const config = readConfig(c.env);
+  const ttlSeconds = config.sessionTtlSeconds;
   const session = await createSession(c.var.kv, {
     userId: user.id,
     epoch: user.sessionEpoch,
@@ -25,8 +29,12 @@ export async function issueSession(
     ip: clientIp(c),
     userAgent: c.req.header("user-agent") ?? null,
     ttlSeconds,
+    idleSeconds: config.sessionIdleSeconds,
   });
-  if (options.cookie) setSessionCookie(c, session.token, ttlSeconds);
+  if (options.cookie) {
+    setSessionCookie(c, session.token, ttlSeconds);
+    await setFreshAccessCookie(c, { user: snapshotOf(user), sessionId: session.id, session: session.record });
+  }
   c.header("Cache-Control", "no-store");
   return session;
 }

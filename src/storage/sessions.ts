@@ -30,7 +30,10 @@ export interface SessionRecord {
   /** The user's session_epoch when issued; a later bump in D1 ends this session everywhere. */
   epoch: number;
   createdAt: string;
+  /** Absolute end: renewal never moves it. */
   expiresAt: string;
+  /** Last renewal (at most once per interval, docs/access-tokens.md); absent on older records. */
+  lastSeenAt?: string;
   method: "local" | "oidc";
   ip: string | null;
   userAgent: string | null;
@@ -50,6 +53,8 @@ export interface NewSession {
   ip: string | null;
   userAgent: string | null;
   ttlSeconds: number;
+  /** Idle timeout: the KV key expires this long after the last renewal (or the absolute end). */
+  idleSeconds: number;
 }
 
 export function buildSessionRecord(input: NewSession): SessionRecord {
@@ -59,19 +64,26 @@ export function buildSessionRecord(input: NewSession): SessionRecord {
     epoch: input.epoch,
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + input.ttlSeconds * 1000).toISOString(),
+    lastSeenAt: new Date(now).toISOString(),
     method: input.method,
     ip: input.ip,
     userAgent: input.userAgent?.slice(0, 256) ?? null,
   };
 }
 
-async function writeSession(kv: KvStore, id: string, record: SessionRecord): Promise<void> {
-  const ttl = Math.max(60, Math.ceil((Date.parse(record.expiresAt) - Date.now()) / 1000));
+/**
+ * The key expires at the earlier of the absolute end and the idle end (KV's minimum TTL is 60 s;
+ * the record's own times are checked on every read, so the key may outlive them).
+ */
+async function writeSession(kv: KvStore, id: string, record: SessionRecord, idleSeconds: number) {
+  const now = Date.now();
+  const end = Math.min(Date.parse(record.expiresAt), now + idleSeconds * 1000);
   await kv.put(sessionKey(record.userId, id), JSON.stringify(record), {
-    expirationTtl: ttl,
+    expirationTtl: Math.max(60, Math.ceil((end - now) / 1000)),
     metadata: {
       createdAt: record.createdAt,
       expiresAt: record.expiresAt,
+      lastSeenAt: record.lastSeenAt ?? record.createdAt,
       method: record.method,
       ip: record.ip,
     },
@@ -83,13 +95,31 @@ export async function createSession(kv: KvStore, input: NewSession): Promise<Iss
   const token = `${input.userId}.${secret}`;
   const id = await sha256Hex(secret);
   const record = buildSessionRecord(input);
-  await writeSession(kv, id, record);
+  await writeSession(kv, id, record, input.idleSeconds);
   return { token, id, record };
 }
 
 /** Re-stamps an existing session with a new epoch (after a password change keeps the caller in). */
-export async function restampSession(kv: KvStore, id: string, record: SessionRecord, epoch: number) {
-  await writeSession(kv, id, { ...record, epoch });
+export async function restampSession(
+  kv: KvStore,
+  id: string,
+  record: SessionRecord,
+  epoch: number,
+  idleSeconds: number,
+) {
+  await writeSession(kv, id, { ...record, epoch, lastSeenAt: new Date().toISOString() }, idleSeconds);
+}
+
+/**
+ * Records activity: `lastSeenAt` now, the key's expiry moved to the idle end (capped by the
+ * absolute end). Callers renew at most once per interval (domain/sessions/session-validity.ts).
+ * KV has no compare-and-set: a renewal that races a logout of the same session by milliseconds
+ * can write the record back (docs/access-tokens.md, "Known limits").
+ */
+export async function renewSession(kv: KvStore, id: string, record: SessionRecord, idleSeconds: number) {
+  const renewed = { ...record, lastSeenAt: new Date().toISOString() };
+  await writeSession(kv, id, renewed, idleSeconds);
+  return renewed;
 }
 
 export async function readSession(kv: KvStore, parsed: ParsedToken): Promise<SessionRecord | null> {
@@ -104,6 +134,7 @@ export interface SessionSummary {
   id: string;
   createdAt: string | null;
   expiresAt: string | null;
+  lastSeenAt: string | null;
   method: string | null;
   ip: string | null;
 }
@@ -126,6 +157,7 @@ export async function listUserSessions(kv: KvStore, userId: string): Promise<Ses
         id: key.name.slice(prefix.length),
         createdAt: metadataField(key.metadata, "createdAt"),
         expiresAt: metadataField(key.metadata, "expiresAt"),
+        lastSeenAt: metadataField(key.metadata, "lastSeenAt") ?? metadataField(key.metadata, "createdAt"),
         method: metadataField(key.metadata, "method"),
         ip: metadataField(key.metadata, "ip"),
       });

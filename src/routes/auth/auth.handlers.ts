@@ -6,7 +6,7 @@ import type { AppRouteHandler } from "../../http/app-env";
 import { issueSession } from "../../http/issue-session";
 import { auditBase, clientIp, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
-import { clearSessionCookie } from "../../http/session-cookie";
+import { clearAccessCookie, clearSessionCookie } from "../../http/session-cookie";
 import { deleteSession, restampSession } from "../../storage/sessions";
 import type { loginLocal, logout, updatePassword } from "./auth.routes";
 
@@ -37,6 +37,7 @@ export const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
   const { user, sessionId } = c.var.auth;
   await deleteSession(c.var.kv, user.id, sessionId);
   clearSessionCookie(c);
+  clearAccessCookie(c);
   return c.json({ ok: true as const }, 200);
 };
 
@@ -51,6 +52,12 @@ export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = asy
     audit: auditBase(c),
   });
   // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it.
-  await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1);
+  await restampSession(
+    c.var.kv,
+    sessionId,
+    session,
+    user.sessionEpoch + 1,
+    readConfig(c.env).sessionIdleSeconds,
+  );
   return c.json({ ok: true as const }, 200);
 };

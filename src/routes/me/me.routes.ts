@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { requireUser } from "../../http/authenticate";
+import { requireReader, requireUser } from "../../http/authenticate";
 import { errorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
 import { ProfileUpdateSchema } from "../../http/schemas/profile-fields";
 import { ProfileSchema, UserSchema } from "../../http/schemas/user";
@@ -9,11 +9,16 @@ const common = { tags, security: sessionSecurity, middleware: requireUser };
 
 export const getMe = createRoute({
   ...common,
+  // Served from a valid access token without storage (docs/access-tokens.md); strict otherwise.
+  middleware: requireReader,
   operationId: "getCurrentUser",
   method: "get",
   path: "/users/me",
   summary: "Get Current User Status",
-  description: "The signed-in user, or 401 when not signed in.",
+  description:
+    "The signed-in user, or 401 when not signed in. With a valid access token (Bearer or the access " +
+    "cookie) it is answered from the token's claims without storage, so it may be up to " +
+    "ACCESS_TOKEN_TTL_SECONDS old; otherwise, and in AUTH_MODE=strict, from D1.",
   responses: {
     200: jsonContent(UserSchema, "The signed-in user"),
     ...errorResponses({ auth: "user", beforePasswordChange: true }),
