@@ -1,4 +1,4 @@
-import { importJWK, type JWK } from "jose";
+import type { JWK } from "jose";
 import { AppError } from "../../core/errors";
 
 /**
@@ -51,9 +51,20 @@ const publicPart = (jwk: JWK): JWK => ({
 async function importKeys(raw: string): Promise<SigningKeys> {
   const jwks = parseKeys(raw);
   const importKey = async (jwk: JWK) => {
-    const key = await importJWK(jwk, ACCESS_TOKEN_ALGORITHM);
-    if (!(key instanceof CryptoKey)) throw notConfigured("ACCESS_TOKEN_JWKS key could not be imported");
-    return key;
+    try {
+      const material: JsonWebKey = {
+        kty: "EC",
+        crv: "P-256",
+        x: jwk.x,
+        y: jwk.y,
+        ...(jwk.d ? { d: jwk.d } : {}),
+      };
+      return await crypto.subtle.importKey("jwk", material, { name: "ECDSA", namedCurve: "P-256" }, false, [
+        jwk.d ? "sign" : "verify",
+      ]);
+    } catch {
+      throw notConfigured(`ACCESS_TOKEN_JWKS key ${jwk.kid ?? ""} could not be imported`);
+    }
   };
   const verify = new Map<string, CryptoKey>();
   for (const jwk of jwks) {

@@ -12,9 +12,7 @@ export const issueToken = createRoute({
   path: "/users/token",
   tags,
   summary: "Issue an access token",
-  description:
-    "A short-lived signed access token for the current session (RFC 9068 JWT, ES256), verifiable by " +
-    "any backend against GET /api/v1/.well-known/jwks.json. Checked against D1 like every write.",
+  description: "A short-lived RFC 9068 JWT (ES256) for this session; verify it against the JWKS.",
   security: sessionSecurity,
   middleware: requireUser,
   responses: {
@@ -44,7 +42,6 @@ export const getDiscovery = createRoute({
   path: "/.well-known/openid-configuration",
   tags,
   summary: "Issuer metadata",
-  description: "The access tokens' issuer and where its public keys are (OpenID-style discovery).",
   security: noSecurity,
   responses: {
     200: jsonContent(DiscoverySchema, "Issuer metadata"),

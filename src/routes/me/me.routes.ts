@@ -16,9 +16,8 @@ export const getMe = createRoute({
   path: "/users/me",
   summary: "Get Current User Status",
   description:
-    "The signed-in user, or 401 when not signed in. With a valid access token (Bearer or the access " +
-    "cookie) it is answered from the token's claims without storage, so it may be up to " +
-    "ACCESS_TOKEN_TTL_SECONDS old; otherwise, and in AUTH_MODE=strict, from D1.",
+    "The signed-in user, or 401. From a valid access token it is as of the token's issuance (at most " +
+    "ACCESS_TOKEN_TTL_SECONDS old).",
   responses: {
     200: jsonContent(UserSchema, "The signed-in user"),
     ...errorResponses({ auth: "user", beforePasswordChange: true }),
