@@ -35,6 +35,14 @@ function wranglerAliases(): { find: RegExp; replacement: string }[] {
   }));
 }
 
+/** The development JWK set from .dev.vars.example (public, for development and tests only). */
+function developmentJwks(): string {
+  const text = readFileSync(path.join(import.meta.dirname, ".dev.vars.example"), "utf8");
+  const value = /^ACCESS_TOKEN_JWKS='([^']+)'$/m.exec(text)?.[1];
+  if (!value) throw new Error(".dev.vars.example has no ACCESS_TOKEN_JWKS");
+  return value;
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "drizzle"));
   return {
@@ -56,6 +64,7 @@ export default defineConfig(async () => {
             FRONTEND_DEFAULT_URI: "http://localhost:8787/api/v1/users/me",
             ALLOW_PRIVATE_PROVIDER_URLS: "true",
             OIDC_CLIENT_SECRET: "test-client-secret",
+            ACCESS_TOKEN_JWKS: developmentJwks(),
             // A provider faked at the HTTP boundary by test/oidc/fake-idp.ts.
             OIDC_ISSUER: "https://idp.example.com",
             OIDC_CLIENT_ID: "edge-users-test",

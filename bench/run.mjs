@@ -1,11 +1,12 @@
 // `npm run bench`: throughput, latency and storage round trips per endpoint against a local
 // `wrangler dev` with 10,000 seeded users, each endpoint as a ratio to a no-op baseline measured
 // in the same run; medians of interleaved runs. `--distance MS` adds a simulated latency per D1
-// round trip and per KV miss and reports p50 beside the floor (round trips × latency).
+// round trip (MS), per KV miss (`--kv-miss MS`, default MS) and per KV cache hit (`--kv-hit MS`,
+// default 1) and reports p50 beside each endpoint's floor.
 // Environment: BENCH_DURATION (s, default 10), BENCH_RUNS (default 3), BENCH_LATENCY_DURATION (s, 5).
 import { randomBytes, scryptSync } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { bundleSize } from "./bundle-size.mjs";
@@ -14,7 +15,11 @@ import { startWorker } from "./worker.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
-const distance = Number(args[args.indexOf("--distance") + 1] ?? 0) || 0;
+const option = (name, fallback) =>
+  args.includes(name) ? Number(args[args.indexOf(name) + 1]) || 0 : fallback;
+const distance = option("--distance", 0);
+const kvMiss = option("--kv-miss", distance);
+const kvHit = distance ? option("--kv-hit", 1) : 0;
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LATENCY_DURATION = Number(process.env.BENCH_LATENCY_DURATION ?? 5);
@@ -33,12 +38,28 @@ async function signIn(url, username) {
   return (await res.json()).token;
 }
 
-function endpoints(userToken, adminToken) {
+/** A fresh access token for the session (POST /users/token). */
+async function accessToken(url, sessionToken) {
+  const res = await fetch(`${url}/api/v1/users/token`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${sessionToken}` },
+  });
+  if (!res.ok) throw new Error(`access token failed: ${res.status} ${await res.text()}`);
+  return (await res.json()).access_token;
+}
+
+function endpoints(url, userToken, adminToken) {
   const auth = (t) => ({ authorization: `Bearer ${t}` });
   const json = { "content-type": "application/json" };
   return [
     { name: "no-op baseline (GET /health)", path: "/api/v1/health" },
-    { name: "GET /users/me", path: "/api/v1/users/me", headers: auth(userToken) },
+    {
+      name: "GET /users/me (access token)",
+      path: "/api/v1/users/me",
+      // Re-issued before each measurement, so it never expires mid-run.
+      refresh: async () => auth(await accessToken(url, userToken)),
+    },
+    { name: "GET /users/me (strict: session token)", path: "/api/v1/users/me", headers: auth(userToken) },
     { name: "GET /users/me/config", path: "/api/v1/users/me/config", headers: auth(userToken) },
     {
       name: "PUT /users/me/config",
@@ -95,7 +116,9 @@ async function roundTrips(url, endpoint) {
     (sum, m) => sum + Number(m[1]),
     0,
   );
-  return { status: res.status, d1, kv, kvRemote, header };
+  const kvReads = Number(/(\d+) read/.exec(kvDesc)?.[1] ?? 0);
+  if (!res.ok) throw new Error(`${endpoint.name}: ${res.status} ${await res.text()}`);
+  return { status: res.status, d1, kv, kvRemote, kvReads, header };
 }
 
 function passwordHashCost() {
@@ -118,22 +141,42 @@ function passwordHashCost() {
 
 async function main() {
   const date = new Date().toISOString();
-  const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version };
+  const machine = {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model ?? "unknown",
+    node: process.version,
+    load_1m_start: loadavg()[0].toFixed(1),
+  };
   console.log(
     `Seeding 10,000 users; ${RUNS} interleaved runs of ${DURATION} s at 16 connections${distance ? `; simulated distance ${distance} ms` : ""}`,
   );
   const seedFile = path.join(mkdtempSync(path.join(tmpdir(), "edge-users-seed-")), "seed.sql");
   writeFileSync(seedFile, seedSql());
-  const vars = distance
-    ? { BENCH_D1_LATENCY_MS: String(distance), BENCH_KV_MISS_LATENCY_MS: String(distance) }
-    : {};
+  const vars = {
+    ACCESS_TOKEN_TTL_SECONDS: "900",
+    ...(distance
+      ? {
+          BENCH_D1_LATENCY_MS: String(distance),
+          BENCH_KV_MISS_LATENCY_MS: String(kvMiss),
+          BENCH_KV_HIT_LATENCY_MS: String(kvHit),
+        }
+      : {}),
+  };
   const worker = await startWorker({ seedFile, vars });
   try {
-    const list = endpoints(await signIn(worker.url, "bench7"), await signIn(worker.url, "bench1"));
+    const list = endpoints(
+      worker.url,
+      await signIn(worker.url, "bench7"),
+      await signIn(worker.url, "bench1"),
+    );
     const samples = new Map(list.map((e) => [e.name, { rps: [], p50: [], p99: [], errors: 0, trips: null }]));
-    for (const e of list) samples.get(e.name).trips = await roundTrips(worker.url, e);
+    for (const e of list) {
+      if (e.refresh) e.headers = await e.refresh();
+      samples.get(e.name).trips = await roundTrips(worker.url, e);
+    }
     for (let run = 1; run <= RUNS; run++) {
       for (const e of list) {
+        if (e.refresh) e.headers = await e.refresh();
         const load = await cannon(worker.url, e, 16, DURATION);
         const single = await cannon(worker.url, e, 1, LATENCY_DURATION);
         const s = samples.get(e.name);
@@ -159,9 +202,11 @@ async function main() {
         errors: s.errors,
         d1_round_trips: s.trips.d1,
         kv_operations: s.trips.kv,
-        // Repeated KV reads are served from the (simulated) location cache, so the floor counts
-        // D1 round trips and KV writes only.
-        ...(distance ? { floor_ms: (s.trips.d1 + s.trips.kvRemote) * distance } : {}),
+        // Repeated KV reads are served from the (simulated) location cache: the floor is the D1
+        // round trips at the primary's distance, KV writes at a miss's, KV reads at a hit's.
+        ...(distance
+          ? { floor_ms: s.trips.d1 * distance + s.trips.kvRemote * kvMiss + s.trips.kvReads * kvHit }
+          : {}),
       };
     });
     const report = {
@@ -172,6 +217,8 @@ async function main() {
         runs: RUNS,
         latency_duration_s: LATENCY_DURATION,
         distance_ms: distance,
+        kv_miss_ms: kvMiss,
+        kv_hit_ms: kvHit,
         users: 10_000,
       },
       results,
@@ -210,9 +257,9 @@ function writeBenchmarksMd(report, file) {
   const bundle = report.bundle
     ? `\nBundle (wrangler deploy --dry-run): unminified ${report.bundle.unminified.bytes} B (${report.bundle.unminified.gzip_bytes} B gzip), minified ${report.bundle.minified.bytes} B (${report.bundle.minified.gzip_bytes} B gzip).\n`
     : "";
-  const section = `${report.date.slice(0, 10)} — ${report.machine.nproc} cores (${report.machine.cpu}), Node ${report.machine.node}${report.settings.distance_ms ? `, simulated distance ${report.settings.distance_ms} ms per D1 round trip and KV miss` : ""}
+  const section = `${report.date.slice(0, 10)} — ${report.machine.nproc} cores (${report.machine.cpu}), Node ${report.machine.node}${report.settings.distance_ms ? `, simulated distance: ${report.settings.distance_ms} ms per D1 round trip, ${report.settings.kv_miss_ms} ms per KV miss or write, ${report.settings.kv_hit_ms} ms per KV cache hit` : ""}
 
-Medians of ${report.settings.runs} interleaved runs: throughput at 16 connections for ${report.settings.duration_s} s; latency at 1 connection for ${report.settings.latency_duration_s} s. 10,000 seeded users. Raw data: \`${file}\`.
+Medians of ${report.settings.runs} interleaved runs: throughput at 16 connections for ${report.settings.duration_s} s; latency at 1 connection for ${report.settings.latency_duration_s} s. 10,000 seeded users. Load average (1 min) at the start: ${report.machine.load_1m_start}. Raw data: \`${file}\`.
 
 | endpoint | req/s (16c) | ratio to baseline | p50 ms (1c) | p99 ms (1c) | errors | D1 / KV ops |${distanceCol}
 |---|---|---|---|---|---|---|${report.settings.distance_ms ? "---|" : ""}

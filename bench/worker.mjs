@@ -36,6 +36,9 @@ function benchConfig(dir, { realLimits = false } = {}) {
     );
   const file = path.join(dir, "wrangler.toml");
   writeFileSync(file, toml);
+  // The development access-token keys (wrangler dev reads .dev.vars next to the config).
+  const jwks = /^ACCESS_TOKEN_JWKS=.*$/m.exec(readFileSync(path.join(root, ".dev.vars.example"), "utf8"));
+  if (jwks) writeFileSync(path.join(dir, ".dev.vars"), `${jwks[0]}\n`);
   return file;
 }
 

@@ -9,6 +9,7 @@ import { API_PREFIX, registerOpenApi } from "./http/openapi";
 import { cors, refuseCrossSiteWrites } from "./http/origin";
 import { assignRequestId } from "./http/request-context";
 import { securityHeaders } from "./http/security-headers";
+import { accessTokensRouter } from "./routes/access-tokens/access-tokens.index";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
@@ -32,6 +33,7 @@ const createApi = () =>
   createRouter()
     .route("/", systemRouter)
     .route("/", authRouter)
+    .route("/", accessTokensRouter)
     .route("/", oidcRouter)
     .route("/", meRouter)
     .route("/", identitiesRouter)

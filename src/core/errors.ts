@@ -75,6 +75,10 @@ export const ERROR_CODES = {
   oidc_not_configured: { status: 503, meaning: "OIDC sign-in is not configured here" },
   oidc_unavailable: { status: 503, meaning: "The identity provider could not be reached" },
   encryption_not_configured: { status: 503, meaning: "ENCRYPTION_KEY is missing or malformed" },
+  access_tokens_not_configured: {
+    status: 503,
+    meaning: "ACCESS_TOKEN_JWKS is missing or malformed: no access tokens here",
+  },
   policy_unreadable: { status: 503, meaning: "The stored group policy is unreadable (fails closed)" },
   preferences_unreadable: { status: 503, meaning: "Stored preferences are unreadable (fails closed)" },
 } as const satisfies Record<string, { status: ErrorStatus; meaning: string }>;

@@ -6,7 +6,16 @@ import { parseOriginList } from "./origins";
  * "Configuration"); a malformed value is a configuration error (503), never a silent fallback.
  */
 export interface ServiceConfig {
+  /** Absolute session lifetime: activity never extends a session past it. */
   sessionTtlSeconds: number;
+  /** A session unused this long ends (docs/access-tokens.md, "Renewal"); at most the absolute lifetime. */
+  sessionIdleSeconds: number;
+  /** "access-token": reads that allow it are served from a signed access token; "strict": D1 always. */
+  authMode: "access-token" | "strict";
+  /** Lifetime of access tokens (and the access cookie): the bound on stale reads in access-token mode. */
+  accessTokenTtlSeconds: number;
+  /** `iss` (and `aud`) of access tokens; null: the request origin + /api/v1. */
+  accessTokenIssuer: string | null;
   loginMaxFailures: number;
   loginLockBaseSeconds: number;
   loginLockMaxSeconds: number;
@@ -28,10 +37,42 @@ function positiveInt(env: Env, name: keyof Env, fallback: number): number {
   return value;
 }
 
+function boundedInt(env: Env, name: keyof Env, fallback: number, min: number, max: number): number {
+  const value = positiveInt(env, name, fallback);
+  if (value < min || value > max) {
+    throw new AppError("misconfigured", `Configuration ${String(name)} must be between ${min} and ${max}`);
+  }
+  return value;
+}
+
+function authMode(env: Env): ServiceConfig["authMode"] {
+  const raw = env.AUTH_MODE ?? "";
+  if (raw === "" || raw === "access-token") return "access-token";
+  if (raw === "strict") return "strict";
+  throw new AppError("misconfigured", 'Configuration AUTH_MODE must be "access-token" or "strict"');
+}
+
+function accessTokenIssuer(env: Env): string | null {
+  const raw = env.ACCESS_TOKEN_ISSUER ?? "";
+  if (raw === "") return null;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
+    throw new AppError("misconfigured", "Configuration ACCESS_TOKEN_ISSUER must be an http(s) URL");
+  }
+  return raw.replace(/\/+$/, "");
+}
+
 export function readConfig(env: Env): ServiceConfig {
+  // KV requires expirationTtl >= 60.
+  const sessionTtlSeconds = Math.max(60, positiveInt(env, "SESSION_TTL_SECONDS", 86_400));
   return {
-    // KV requires expirationTtl >= 60.
-    sessionTtlSeconds: Math.max(60, positiveInt(env, "SESSION_TTL_SECONDS", 86_400)),
+    sessionTtlSeconds,
+    sessionIdleSeconds: Math.min(
+      sessionTtlSeconds,
+      boundedInt(env, "SESSION_IDLE_SECONDS", 28_800, 300, 31_536_000),
+    ),
+    authMode: authMode(env),
+    accessTokenTtlSeconds: boundedInt(env, "ACCESS_TOKEN_TTL_SECONDS", 60, 10, 900),
+    accessTokenIssuer: accessTokenIssuer(env),
     loginMaxFailures: positiveInt(env, "LOGIN_MAX_FAILURES", 5),
     loginLockBaseSeconds: positiveInt(env, "LOGIN_LOCK_BASE_SECONDS", 60),
     loginLockMaxSeconds: positiveInt(env, "LOGIN_LOCK_MAX_SECONDS", 3600),

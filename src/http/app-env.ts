@@ -1,5 +1,6 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Database } from "../db/client";
+import type { CallerSnapshot } from "../domain/access-tokens/access-token";
 import type { Scope } from "../domain/credentials/api-key-tokens";
 import type { KvStore } from "../platform/metered-kv";
 import type { SessionRecord } from "../storage/sessions";
@@ -15,6 +16,17 @@ export interface AuthContext {
   session: SessionRecord | null;
   /** Set when the caller authenticated with a personal API key (http/credentials/api-key.ts). */
   apiKey?: ApiKeyGrant;
+}
+
+/**
+ * Who is calling, on either path: from the user row (strict) or from a verified access token (as of
+ * its issuance, at most ACCESS_TOKEN_TTL_SECONDS old). What `requireReader` routes may use.
+ */
+export interface Caller {
+  user: CallerSnapshot;
+  /** Null for a personal API key. */
+  sessionId: string | null;
+  via: "access-token" | "session";
 }
 
 /** Per-request values set by middleware; handlers read them with `c.get(...)` / `c.var`. */
@@ -37,6 +49,8 @@ export interface AppVariables {
   requiredScope?: Scope;
   /** Set by `requireServiceScope` on service-account routes. */
   service: ServiceCaller;
+  /** Set by `requireUser`, `requireAdmin` and `requireReader` (see Caller). */
+  caller: Caller;
 }
 
 export interface AppEnv {

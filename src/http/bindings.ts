@@ -46,6 +46,7 @@ export const bindStorage = createMiddleware<AppEnv>(async (c, next) => {
   const meter = new StorageMeter({
     d1LatencyMs: latency(c.env.BENCH_D1_LATENCY_MS),
     kvMissLatencyMs: latency(c.env.BENCH_KV_MISS_LATENCY_MS),
+    kvHitLatencyMs: latency(c.env.BENCH_KV_HIT_LATENCY_MS),
   });
   const session = openSession(c);
   const primary = c.env.DB.withSession("first-primary");

@@ -3,7 +3,9 @@ import { readConfig } from "../core/settings";
 import type { AuthenticationProof, SessionRecord } from "../storage/sessions";
 import { createSession, type IssuedSession } from "../storage/sessions";
 import type { UserWithGroup } from "../storage/users";
+import { setFreshAccessCookie } from "./access-tokens";
 import type { AppEnv } from "./app-env";
+import { snapshotOf } from "./authenticate";
 import { clientIp } from "./request-context";
 import { setSessionCookie } from "./session-cookie";
 
@@ -15,8 +17,9 @@ export const proofNow = (method: SessionRecord["method"]): AuthenticationProof =
 
 /**
  * Every sign-in path (local, OIDC callback, one-time code exchange) ends here: one session in
- * KV with the configured lifetime, and the cookie unless the client asked for a token only. The
- * session records when and how the user proved who they are (`proof`, default: now, by `method`).
+ * KV with the configured lifetime, and the cookies (session, and the short-lived access cookie in
+ * access-token mode) unless the client asked for a token only. The session records when and how
+ * the user proved who they are (`proof`, default: now, by `method`).
  */
 export async function issueSession(
   c: Context<AppEnv>,
@@ -24,7 +27,8 @@ export async function issueSession(
   method: SessionRecord["method"],
   options: { cookie: boolean; proof?: AuthenticationProof },
 ): Promise<IssuedSession> {
-  const ttlSeconds = readConfig(c.env).sessionTtlSeconds;
+  const config = readConfig(c.env);
+  const ttlSeconds = config.sessionTtlSeconds;
   const session = await createSession(c.var.kv, {
     userId: user.id,
     epoch: user.sessionEpoch,
@@ -33,8 +37,12 @@ export async function issueSession(
     userAgent: c.req.header("user-agent") ?? null,
     ttlSeconds,
     proof: options.proof ?? proofNow(method),
+    idleSeconds: config.sessionIdleSeconds,
   });
-  if (options.cookie) setSessionCookie(c, session.token, ttlSeconds);
+  if (options.cookie) {
+    setSessionCookie(c, session.token, ttlSeconds);
+    await setFreshAccessCookie(c, { user: snapshotOf(user), sessionId: session.id, session: session.record });
+  }
   c.header("Cache-Control", "no-store");
   c.set("signedIn", true);
   return session;

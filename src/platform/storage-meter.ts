@@ -1,8 +1,9 @@
 /**
  * Counts and times a request's storage round trips, for the Server-Timing header. One meter per
  * request; the D1 and KV wrappers report to it. It can also add a fixed delay per D1 round trip
- * and per KV miss (BENCH_D1_LATENCY_MS, BENCH_KV_MISS_LATENCY_MS) to simulate a location far from
- * the database's primary; both default to 0 and are for benchmarks only.
+ * (a location far from the primary), per KV miss (a key not in the location's cache, and every KV
+ * write, delete and list) and per KV cache hit (BENCH_D1_LATENCY_MS, BENCH_KV_MISS_LATENCY_MS,
+ * BENCH_KV_HIT_LATENCY_MS); all default to 0 and are for benchmarks only.
  */
 const KV_OPS = ["read", "write", "delete", "list"] as const;
 export type KvOp = (typeof KV_OPS)[number];
@@ -10,6 +11,7 @@ export type KvOp = (typeof KV_OPS)[number];
 export interface SimulatedDistance {
   d1LatencyMs: number;
   kvMissLatencyMs: number;
+  kvHitLatencyMs: number;
 }
 
 const wait = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
@@ -25,7 +27,9 @@ export class StorageMeter {
   kvMs = 0;
   private readonly started = Date.now();
 
-  constructor(private readonly distance: SimulatedDistance = { d1LatencyMs: 0, kvMissLatencyMs: 0 }) {}
+  constructor(
+    private readonly distance: SimulatedDistance = { d1LatencyMs: 0, kvMissLatencyMs: 0, kvHitLatencyMs: 0 },
+  ) {}
 
   async d1<T>(operation: () => Promise<T>): Promise<T> {
     const start = Date.now();
@@ -41,7 +45,7 @@ export class StorageMeter {
   async kvOp<T>(op: KvOp, key: string, operation: () => Promise<T>): Promise<T> {
     const start = Date.now();
     try {
-      await wait(this.isKvMiss(op, key) ? this.distance.kvMissLatencyMs : 0);
+      await wait(this.isKvMiss(op, key) ? this.distance.kvMissLatencyMs : this.distance.kvHitLatencyMs);
       return await operation();
     } finally {
       this.kv[op] += 1;
@@ -50,7 +54,7 @@ export class StorageMeter {
   }
 
   private isKvMiss(op: KvOp, key: string): boolean {
-    if (this.distance.kvMissLatencyMs <= 0) return false;
+    if (this.distance.kvMissLatencyMs <= 0 && this.distance.kvHitLatencyMs <= 0) return false;
     if (op !== "read") return true;
     const now = Date.now();
     const seen = recentlyRead.get(key);

@@ -30,7 +30,10 @@ export interface SessionRecord {
   /** The user's session_epoch when issued; a later bump in D1 ends this session everywhere. */
   epoch: number;
   createdAt: string;
+  /** Absolute end: renewal never moves it. */
   expiresAt: string;
+  /** Last renewal (at most once per interval, docs/access-tokens.md); absent on older records. */
+  lastSeenAt?: string;
   method: "local" | "oidc";
   ip: string | null;
   userAgent: string | null;
@@ -65,6 +68,8 @@ export interface NewSession {
   userAgent: string | null;
   ttlSeconds: number;
   proof: AuthenticationProof;
+  /** Idle timeout: the KV key expires this long after the last renewal (or the absolute end). */
+  idleSeconds: number;
 }
 
 export function buildSessionRecord(input: NewSession): SessionRecord {
@@ -74,6 +79,7 @@ export function buildSessionRecord(input: NewSession): SessionRecord {
     epoch: input.epoch,
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + input.ttlSeconds * 1000).toISOString(),
+    lastSeenAt: new Date(now).toISOString(),
     method: input.method,
     ip: input.ip,
     userAgent: input.userAgent?.slice(0, 256) ?? null,
@@ -82,13 +88,19 @@ export function buildSessionRecord(input: NewSession): SessionRecord {
   };
 }
 
-async function writeSession(kv: KvStore, id: string, record: SessionRecord): Promise<void> {
-  const ttl = Math.max(60, Math.ceil((Date.parse(record.expiresAt) - Date.now()) / 1000));
+/**
+ * The key expires at the earlier of the absolute end and the idle end (KV's minimum TTL is 60 s;
+ * the record's own times are checked on every read, so the key may outlive them).
+ */
+async function writeSession(kv: KvStore, id: string, record: SessionRecord, idleSeconds: number) {
+  const now = Date.now();
+  const end = Math.min(Date.parse(record.expiresAt), now + idleSeconds * 1000);
   await kv.put(sessionKey(record.userId, id), JSON.stringify(record), {
-    expirationTtl: ttl,
+    expirationTtl: Math.max(60, Math.ceil((end - now) / 1000)),
     metadata: {
       createdAt: record.createdAt,
       expiresAt: record.expiresAt,
+      lastSeenAt: record.lastSeenAt ?? record.createdAt,
       method: record.method,
       ip: record.ip,
       userAgent: record.userAgent,
@@ -101,7 +113,7 @@ export async function createSession(kv: KvStore, input: NewSession): Promise<Iss
   const token = `${input.userId}.${secret}`;
   const id = await sha256Hex(secret);
   const record = buildSessionRecord(input);
-  await writeSession(kv, id, record);
+  await writeSession(kv, id, record, input.idleSeconds);
   return { token, id, record };
 }
 
@@ -114,9 +126,27 @@ export async function restampSession(
   id: string,
   record: SessionRecord,
   epoch: number,
+  idleSeconds: number,
   proof?: AuthenticationProof,
 ) {
-  await writeSession(kv, id, { ...record, epoch, ...proof });
+  await writeSession(
+    kv,
+    id,
+    { ...record, epoch, ...proof, lastSeenAt: new Date().toISOString() },
+    idleSeconds,
+  );
+}
+
+/**
+ * Records activity: `lastSeenAt` now, the key's expiry moved to the idle end (capped by the
+ * absolute end). Callers renew at most once per interval (domain/sessions/session-validity.ts).
+ * KV has no compare-and-set: a renewal that races a logout of the same session by milliseconds
+ * can write the record back (docs/access-tokens.md, "Known limits").
+ */
+export async function renewSession(kv: KvStore, id: string, record: SessionRecord, idleSeconds: number) {
+  const renewed = { ...record, lastSeenAt: new Date().toISOString() };
+  await writeSession(kv, id, renewed, idleSeconds);
+  return renewed;
 }
 
 export async function readSession(kv: KvStore, parsed: ParsedToken): Promise<SessionRecord | null> {
@@ -131,6 +161,7 @@ export interface SessionSummary {
   id: string;
   createdAt: string | null;
   expiresAt: string | null;
+  lastSeenAt: string | null;
   method: string | null;
   ip: string | null;
   /** Absent (null) for sessions issued before the user agent was kept in the key's metadata. */
@@ -155,6 +186,7 @@ export async function listUserSessions(kv: KvStore, userId: string): Promise<Ses
         id: key.name.slice(prefix.length),
         createdAt: metadataField(key.metadata, "createdAt"),
         expiresAt: metadataField(key.metadata, "expiresAt"),
+        lastSeenAt: metadataField(key.metadata, "lastSeenAt") ?? metadataField(key.metadata, "createdAt"),
         method: metadataField(key.metadata, "method"),
         ip: metadataField(key.metadata, "ip"),
         userAgent: metadataField(key.metadata, "userAgent"),

@@ -67,7 +67,7 @@ describe("the session cookie over https", () => {
     expect((await https("/users/me", { headers: { cookie: `session=${token}` } })).status).toBe(401);
   });
 
-  it("logout clears both names", async () => {
+  it("logout clears both names of the session cookie (and of the access cookie)", async () => {
     const token = await signInOverHttps();
     const res = await https("/users/logout", {
       method: "POST",
@@ -75,7 +75,12 @@ describe("the session cookie over https", () => {
     });
     expect(res.status).toBe(200);
     const cleared = res.headers.getSetCookie().filter((line) => /Max-Age=0/i.test(line));
-    expect(cleared.map((line) => line.split("=")[0]).sort()).toEqual(["__Host-session", "session"]);
+    expect(cleared.map((line) => line.split("=")[0]).sort()).toEqual([
+      "__Host-access",
+      "__Host-session",
+      "access",
+      "session",
+    ]);
     expect(cleared.every((line) => /Path=\//.test(line) && /Secure/i.test(line))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { UserScope } from "../../domain/credentials/api-key-tokens";
 import type { AppEnv } from "../app-env";
-import { requireUser } from "../authenticate";
+import { requireReader, requireUser } from "../authenticate";
 import { scopedSecurity } from "../schemas/common";
 
 /**
@@ -18,4 +18,13 @@ export const requireScope = (scope: UserScope) =>
 export const scopedRoute = (scope: UserScope) => ({
   security: scopedSecurity(scope),
   middleware: requireScope(scope),
+});
+
+/** `scopedRoute` for reads an access token may answer without storage (`requireReader`). */
+export const scopedReaderRoute = (scope: UserScope) => ({
+  security: scopedSecurity(scope),
+  middleware: createMiddleware<AppEnv>(async (c, next) => {
+    c.set("requiredScope", scope);
+    await requireReader(c, next);
+  }),
 });

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { IDENTITY_SOURCES, USER_ROLES, USER_STATUSES } from "../../db/schema";
+import type { CallerSnapshot } from "../../domain/access-tokens/access-token";
 import type { IssuedSession } from "../../storage/sessions";
 import type { UserWithGroup } from "../../storage/users";
 
@@ -33,7 +34,8 @@ export const ProfileSchema = z
   })
   .openapi("Profile");
 
-export function toUserWire(user: UserWithGroup): z.infer<typeof UserSchema> {
+/** The User wire object from the row or from an access token's snapshot (same fields). */
+export function toUserWire(user: CallerSnapshot): z.infer<typeof UserSchema> {
   return {
     id: user.id,
     username: user.username,

@@ -71,6 +71,9 @@ const UserSessionSchema = z.object({
   id: z.string(),
   created_at: z.string().nullable(),
   expires_at: z.string().nullable(),
+  last_seen_at: z.string().nullable().openapi({
+    description: "Last renewal: activity is recorded at most once per renewal interval",
+  }),
   method: z.string().nullable(),
   ip: z.string().nullable(),
 });
@@ -82,6 +85,7 @@ export function toUserSessionWire(session: SessionSummary): z.infer<typeof UserS
     id: session.id,
     created_at: session.createdAt,
     expires_at: session.expiresAt,
+    last_seen_at: session.lastSeenAt,
     method: session.method,
     ip: session.ip,
   };

@@ -6,7 +6,7 @@ import { issueSession, proofNow } from "../../http/issue-session";
 import { throttle } from "../../http/rate-limit";
 import { auditBase, clientKey, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
-import { clearSessionCookie } from "../../http/session-cookie";
+import { clearAccessCookie, clearSessionCookie } from "../../http/session-cookie";
 import { deleteSession, restampSession } from "../../storage/sessions";
 import type { loginLocal, logout, updatePassword } from "./auth.routes";
 
@@ -30,6 +30,7 @@ export const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
   const { user, sessionId } = c.var.auth;
   if (sessionId) await deleteSession(c.var.kv, user.id, sessionId);
   clearSessionCookie(c);
+  clearAccessCookie(c);
   return c.json({ ok: true as const }, 200);
 };
 
@@ -45,7 +46,9 @@ export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = asy
   });
   // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it. The current
   // password was just proved, which counts as a fresh proof (http/recent-authentication.ts).
-  if (sessionId && session)
-    await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1, proofNow("local"));
+  if (sessionId && session) {
+    const idle = readConfig(c.env).sessionIdleSeconds;
+    await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1, idle, proofNow("local"));
+  }
   return c.json({ ok: true as const }, 200);
 };

@@ -1,3 +1,4 @@
+import { readConfig } from "../../core/settings";
 import { removeIdentity } from "../../domain/identities/remove-identity";
 import type { AppRouteHandler } from "../../http/app-env";
 import { callerSession } from "../../http/authenticate";
@@ -19,6 +20,12 @@ export const removeMyIdentityHandler: AppRouteHandler<typeof removeMyIdentity> =
     audit: auditBase(c),
   });
   // The removal ended every session in D1's eyes; keep the caller's, as a password change does.
-  await restampSession(c.var.kv, sessionId, session, user.sessionEpoch + 1);
+  await restampSession(
+    c.var.kv,
+    sessionId,
+    session,
+    user.sessionEpoch + 1,
+    readConfig(c.env).sessionIdleSeconds,
+  );
   return c.json({ ok: true as const }, 200);
 };

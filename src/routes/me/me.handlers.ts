@@ -7,7 +7,7 @@ import { auditStatement } from "../../storage/audit";
 import { userStatements } from "../../storage/users";
 import type { getMe, getProfile, updateProfile } from "./me.routes";
 
-export const getMeHandler: AppRouteHandler<typeof getMe> = (c) => c.json(toUserWire(c.var.auth.user), 200);
+export const getMeHandler: AppRouteHandler<typeof getMe> = (c) => c.json(toUserWire(c.var.caller.user), 200);
 
 export const getProfileHandler: AppRouteHandler<typeof getProfile> = (c) =>
   c.json(toProfileWire(c.var.auth.user), 200);

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireUser } from "../../http/authenticate";
-import { scopedRoute } from "../../http/credentials/scopes";
+import { scopedReaderRoute, scopedRoute } from "../../http/credentials/scopes";
 import { errorResponses, jsonBody, jsonContent, sessionSecurity } from "../../http/schemas/common";
 import { ProfileUpdateSchema } from "../../http/schemas/profile-fields";
 import { ProfileSchema, UserSchema } from "../../http/schemas/user";
@@ -12,12 +12,15 @@ const profileRead = scopedRoute("profile:read");
 
 export const getMe = createRoute({
   ...common,
-  ...profileRead,
+  // Served from a valid access token without storage (docs/access-tokens.md); strict otherwise.
+  ...scopedReaderRoute("profile:read"),
   operationId: "getCurrentUser",
   method: "get",
   path: "/users/me",
   summary: "Get Current User Status",
-  description: "The signed-in user, or 401 when not signed in.",
+  description:
+    "The signed-in user, or 401. From a valid access token it is as of the token's issuance (at most " +
+    "ACCESS_TOKEN_TTL_SECONDS old).",
   responses: {
     200: jsonContent(UserSchema, "The signed-in user"),
     ...errorResponses({ auth: "user", beforePasswordChange: true, scope: "profile:read" }),

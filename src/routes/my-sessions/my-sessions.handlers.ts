@@ -1,4 +1,5 @@
 import { notFound } from "../../core/errors";
+import { readConfig } from "../../core/settings";
 import type { AppRouteHandler } from "../../http/app-env";
 import { callerSession } from "../../http/authenticate";
 import { auditEntry } from "../../http/request-context";
@@ -44,7 +45,7 @@ export const endMyOtherSessionsHandler: AppRouteHandler<typeof endMyOtherSession
   ]);
   // The epoch bump ended every session in D1's eyes; keep this one by re-stamping it.
   const epoch = bumped[0]?.sessionEpoch ?? user.sessionEpoch + 1;
-  await restampSession(c.var.kv, sessionId, session, epoch);
+  await restampSession(c.var.kv, sessionId, session, epoch, readConfig(c.env).sessionIdleSeconds);
   const ended = await deleteUserSessions(c.var.kv, user.id, sessionId);
   return c.json({ ended }, 200);
 };
