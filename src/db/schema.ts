@@ -57,6 +57,11 @@ export const users = sqliteTable(
      * revocation is global at once, unlike a KV delete.
      */
     sessionEpoch: integer("session_epoch").notNull().default(0),
+    /**
+     * Whether the user has an active second factor (a confirmed TOTP secret). Written in the same
+     * batch as the factor itself, so the authentication gate and the admin list read one column.
+     */
+    mfaEnabled: integer("mfa_enabled", { mode: "boolean" }).notNull().default(false),
     createdAt: timestamp("created_at").notNull().default(now),
     updatedAt: timestamp("updated_at").notNull().default(now),
     lastLoginAt: timestamp("last_login_at"),
@@ -130,6 +135,36 @@ export const userApiKeys = sqliteTable(
     updatedAt: timestamp("updated_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.userId, t.section, t.provider] })],
+);
+
+/**
+ * A user's TOTP secret (RFC 6238), AES-GCM encrypted like provider keys (context `totp:<userId>`).
+ * `confirmedAt` null: enrolment started, not yet proven with a code. `lastUsedStep` is the last
+ * accepted time step: a code is only accepted for a later step, enforced by a conditional UPDATE.
+ */
+export const userTotp = sqliteTable("user_totp", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id),
+  keyId: text("key_id").notNull(),
+  ciphertext: text("ciphertext").notNull(),
+  confirmedAt: timestamp("confirmed_at"),
+  lastUsedStep: integer("last_used_step"),
+  createdAt: timestamp("created_at").notNull().default(now),
+});
+
+/** Single-use recovery codes, stored as SHA-256 of the (high-entropy) code; `usedAt` marks use. */
+export const userRecoveryCodes = sqliteTable(
+  "user_recovery_codes",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at"),
+    createdAt: timestamp("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
 );
 
 export const auditLog = sqliteTable(
