@@ -13,6 +13,7 @@ import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
 import { adminUsersRouter } from "./routes/admin-users/admin-users.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { meRouter } from "./routes/me/me.index";
+import { mfaRouter } from "./routes/mfa/mfa.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
 import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
 import { preferencesRouter } from "./routes/preferences/preferences.index";
@@ -25,6 +26,7 @@ const routers = [
   authRouter,
   oidcRouter,
   meRouter,
+  mfaRouter,
   preferencesRouter,
   providerChecksRouter,
   preferenceFilesRouter,

@@ -1,8 +1,10 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { AppError, forbidden, unauthorized } from "../core/errors";
+import { readConfig } from "../core/settings";
+import { mustEnrollSecondFactor } from "../domain/mfa/mfa-requirement";
 import { canHoldSession } from "../domain/sessions/session-validity";
-import { parseToken, readSession } from "../storage/sessions";
+import { parseToken, readSession, type SessionRecord } from "../storage/sessions";
 import { authUserQuery, toUserWithGroup } from "../storage/users";
 import type { AppEnv, AuthContext } from "./app-env";
 import { readSessionToken } from "./session-cookie";
@@ -45,6 +47,19 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
   "POST /api/v1/users/logout",
 ]);
 
+/**
+ * A user who must have a second factor (MFA_REQUIRED_FOR_ADMINS, group policy `require_mfa`) and
+ * has none may only see who they are, enrol one (and re-authenticate for it), or sign out.
+ */
+const ALLOWED_BEFORE_MFA_ENROLMENT = new Set([
+  "GET /api/v1/users/me",
+  "POST /api/v1/users/logout",
+  "GET /api/v1/users/me/mfa",
+  "POST /api/v1/users/me/mfa/totp",
+  "POST /api/v1/users/me/mfa/totp/confirm",
+  "POST /api/v1/users/me/reauthenticate",
+]);
+
 /** `authenticate`, or the one 401 every path answers (and which says whether a token was sent). */
 export async function requireAuthentication(c: Context<AppEnv>): Promise<AuthContext> {
   const auth = await authenticate(c);
@@ -56,11 +71,41 @@ export async function requireAuthentication(c: Context<AppEnv>): Promise<AuthCon
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const auth = await requireAuthentication(c);
   c.set("auth", auth);
-  if (auth.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${c.req.method} ${c.req.path}`)) {
+  const route = `${c.req.method} ${c.req.path}`;
+  if (auth.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(route)) {
     throw new AppError("password_change_required", "Change your password first (PUT /api/v1/users/password)");
+  }
+  if (!ALLOWED_BEFORE_MFA_ENROLMENT.has(route) && mustEnrollSecondFactor(auth.user, readConfig(c.env))) {
+    throw new AppError(
+      "mfa_enrollment_required",
+      "Set up a second factor first (POST /api/v1/users/me/mfa/totp)",
+    );
   }
   await next();
 });
+
+/** When the session last proved who the user is (Unix seconds); older sessions: their creation. */
+export function authenticatedAt(session: SessionRecord): number {
+  return session.authTime ?? Math.floor(Date.parse(session.createdAt) / 1000);
+}
+
+/**
+ * Step-up: a sensitive action needs an authentication at most `maxAgeSeconds` old on this session,
+ * else 401 `reauthentication_required` (the frontend asks again, POST /users/me/reauthenticate).
+ */
+export function requireRecentAuthentication(c: Context<AppEnv>, maxAgeSeconds: number): void {
+  const age = Math.floor(Date.now() / 1000) - authenticatedAt(c.var.auth.session);
+  if (age > maxAgeSeconds) {
+    throw new AppError(
+      "reauthentication_required",
+      "Confirm it is you (POST /api/v1/users/me/reauthenticate), then try again",
+    );
+  }
+}
+
+/** `requireRecentAuthentication` with the deployment's window (STEP_UP_MAX_AGE_SECONDS). */
+export const requireStepUp = (c: Context<AppEnv>) =>
+  requireRecentAuthentication(c, readConfig(c.env).stepUpMaxAgeSeconds);
 
 /** requireUser, then the role as it is in D1 right now. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {

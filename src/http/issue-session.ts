@@ -15,7 +15,7 @@ export async function issueSession(
   c: Context<AppEnv>,
   user: UserWithGroup,
   method: SessionRecord["method"],
-  options: { cookie: boolean },
+  options: { cookie: boolean; amr?: string[] },
 ): Promise<IssuedSession> {
   const ttlSeconds = readConfig(c.env).sessionTtlSeconds;
   const session = await createSession(c.var.kv, {
@@ -25,6 +25,8 @@ export async function issueSession(
     ip: clientIp(c),
     userAgent: c.req.header("user-agent") ?? null,
     ttlSeconds,
+    // How the user proved who they are (RFC 8176); a provider sign-in records `ext` unless told more.
+    amr: options.amr ?? (method === "local" ? ["pwd"] : ["ext"]),
   });
   if (options.cookie) setSessionCookie(c, session.token, ttlSeconds);
   c.header("Cache-Control", "no-store");

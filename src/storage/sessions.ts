@@ -34,6 +34,14 @@ export interface SessionRecord {
   method: "local" | "oidc";
   ip: string | null;
   userAgent: string | null;
+  /**
+   * When the user last proved who they are in this session (Unix seconds, like OIDC `auth_time`):
+   * at sign-in and at each re-authentication. Step-up checks it. Absent in sessions issued before
+   * it existed: read as `createdAt`.
+   */
+  authTime?: number;
+  /** How (RFC 8176 values: pwd, otp, mfa, hwk …), as of `authTime`. */
+  amr?: string[];
 }
 
 /** Null for anything that is not a token we could have issued; no storage is touched. */
@@ -50,6 +58,7 @@ export interface NewSession {
   ip: string | null;
   userAgent: string | null;
   ttlSeconds: number;
+  amr: string[];
 }
 
 export function buildSessionRecord(input: NewSession): SessionRecord {
@@ -62,6 +71,8 @@ export function buildSessionRecord(input: NewSession): SessionRecord {
     method: input.method,
     ip: input.ip,
     userAgent: input.userAgent?.slice(0, 256) ?? null,
+    authTime: Math.floor(now / 1000),
+    amr: input.amr,
   };
 }
 
@@ -90,6 +101,18 @@ export async function createSession(kv: KvStore, input: NewSession): Promise<Iss
 /** Re-stamps an existing session with a new epoch (after a password change keeps the caller in). */
 export async function restampSession(kv: KvStore, id: string, record: SessionRecord, epoch: number) {
   await writeSession(kv, id, { ...record, epoch });
+}
+
+/** A re-authentication: the session now records a fresh `authTime` and how it was proven. */
+export async function refreshSessionAuthentication(
+  kv: KvStore,
+  id: string,
+  record: SessionRecord,
+  amr: string[],
+) {
+  const refreshed = { ...record, authTime: Math.floor(Date.now() / 1000), amr };
+  await writeSession(kv, id, refreshed);
+  return refreshed;
 }
 
 export async function readSession(kv: KvStore, parsed: ParsedToken): Promise<SessionRecord | null> {

@@ -130,6 +130,14 @@ export const booleanQuery = (fallback = false) =>
     .transform((value) => value === "1" || value.toLowerCase() === "true")
     .openapi({ example: "true" });
 
+/** A boolean query filter: the same spellings as `booleanQuery`; absent means "either". */
+export const optionalBooleanQuery = z
+  .string()
+  .regex(BOOLEAN_SPELLINGS, "Expected true, false, 1 or 0")
+  .optional()
+  .transform((value) => (value === undefined ? undefined : value === "1" || value.toLowerCase() === "true"))
+  .openapi({ example: "true" });
+
 export const PaginationSchema = z
   .object({
     page: z.number().int(),

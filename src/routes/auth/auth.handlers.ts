@@ -1,34 +1,48 @@
-import { AppError } from "../../core/errors";
 import { readConfig } from "../../core/settings";
 import { verifyLocalLogin } from "../../domain/local-login";
 import { changePassword } from "../../domain/passwords/change-password";
 import type { AppRouteHandler } from "../../http/app-env";
+import { requireStepUp } from "../../http/authenticate";
 import { issueSession } from "../../http/issue-session";
 import { auditBase, clientIp, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import { clearSessionCookie } from "../../http/session-cookie";
+import { throttle } from "../../http/throttle";
+import { createMfaChallenge, MFA_CHALLENGE_TTL_SECONDS } from "../../storage/mfa-challenges";
 import { deleteSession, restampSession } from "../../storage/sessions";
 import type { loginLocal, logout, updatePassword } from "./auth.routes";
-
-/** Per-client throttle (Rate Limiting binding, per location), checked before any hashing. */
-async function throttle(limiter: RateLimit, key: string): Promise<void> {
-  const { success } = await limiter.limit({ key });
-  if (!success) {
-    throw new AppError("rate_limited", "Too many attempts from this client; slow down", {
-      "Retry-After": "60",
-    });
-  }
-}
 
 export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) => {
   const { username, password } = c.req.valid("json");
   const config = readConfig(c.env);
   await throttle(c.env.LOGIN_LIMITER, `login:${clientIp(c) ?? "unknown"}`);
-  const user = await verifyLocalLogin(c.var.db, c.var.kv, config, {
+  const result = await verifyLocalLogin(c.var.db, c.var.kv, config, {
     username,
     password,
     origin: requestOrigin(c),
   });
+  const { user } = result;
+  if (result.secondFactorRequired) {
+    // Only after a correct password: nothing here says whether an account exists.
+    const challenge = await createMfaChallenge(c.var.kv, {
+      userId: user.id,
+      epoch: user.sessionEpoch,
+      method: "local",
+      amr: ["pwd"],
+      createdAt: new Date().toISOString(),
+      frontendUri: null,
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json(
+      {
+        mfa_required: true as const,
+        methods: ["totp" as const, "recovery_code" as const],
+        challenge,
+        expires_in: MFA_CHALLENGE_TTL_SECONDS,
+      },
+      200,
+    );
+  }
   const session = await issueSession(c, user, "local", { cookie: true });
   return c.json(toSessionWire(user, session), 200);
 };
@@ -43,6 +57,7 @@ export const logoutHandler: AppRouteHandler<typeof logout> = async (c) => {
 export const updatePasswordHandler: AppRouteHandler<typeof updatePassword> = async (c) => {
   const { current_password, new_password } = c.req.valid("json");
   const { user, sessionId, session } = c.var.auth;
+  requireStepUp(c);
   await throttle(c.env.LOGIN_LIMITER, `password:${user.id}`);
   await changePassword(c.var.db, readConfig(c.env), {
     user,

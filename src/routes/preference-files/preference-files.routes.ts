@@ -15,10 +15,14 @@ export const exportConfig = createRoute({
   method: "get",
   path: "/users/me/config/export",
   summary: "Export Configurations to YAML",
-  description: "The caller's preferences as YAML (administrators only), secrets masked.",
+  description:
+    "The caller's preferences as YAML (administrators only), secrets masked. Needs a recent authentication.",
   responses: {
     200: { content: { "application/yaml": { schema: z.string() } }, description: "YAML document" },
-    ...errorResponses({ auth: "admin", errors: { 503: e.unreadable } }),
+    ...errorResponses({
+      auth: "admin",
+      errors: { 401: "The last authentication is too old (`reauthentication_required`)", 503: e.unreadable },
+    }),
   },
 });
 

@@ -1,0 +1,67 @@
+import { z } from "@hono/zod-openapi";
+import { passwordInput } from "../../http/schemas/common";
+
+const totpCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, "Six digits")
+  .openapi({ example: "123456" });
+const recoveryCode = z.string().trim().min(1).max(32).openapi({ example: "abcde-fghij" });
+
+export const MfaStatusSchema = z
+  .object({
+    mfa_enabled: z.boolean(),
+    /** Whether the deployment or the group policy requires a second factor of this user. */
+    mfa_required: z.boolean(),
+    totp: z.object({
+      enabled: z.boolean(),
+      pending: z.boolean().openapi({ description: "Enrolment started, not yet confirmed" }),
+    }),
+    recovery_codes: z.object({ remaining: z.number().int(), total: z.number().int() }),
+    methods: z.array(z.enum(["totp", "recovery_code"])),
+  })
+  .openapi("MfaStatus");
+
+export const TotpEnrolmentSchema = z
+  .object({
+    secret: z.string().openapi({ description: "base32; shown once" }),
+    otpauth_uri: z.string(),
+    qr_svg: z.string().openapi({ description: "The otpauth URI as a QR code (SVG document)" }),
+    period: z.number().int(),
+    digits: z.number().int(),
+  })
+  .openapi("TotpEnrolment");
+
+export const TotpConfirmSchema = z.strictObject({ code: totpCode }).openapi("TotpConfirm");
+
+export const RecoveryCodesSchema = z
+  .object({ recovery_codes: z.array(z.string()).openapi({ description: "Shown once; each works once" }) })
+  .openapi("RecoveryCodes");
+
+/** Exactly one of `code` (TOTP) and `recovery_code`. */
+const oneProof = <T extends { code?: string; recovery_code?: string }>(value: T, ctx: z.RefinementCtx) => {
+  if ((value.code === undefined) === (value.recovery_code === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["code"], message: "Send exactly one of code and recovery_code" });
+  }
+};
+
+export const MfaLoginSchema = z
+  .strictObject({
+    challenge: z.string().min(1).max(128),
+    code: totpCode.optional(),
+    recovery_code: recoveryCode.optional(),
+  })
+  .superRefine(oneProof)
+  .openapi("MfaLogin");
+
+export const ReauthenticateSchema = z
+  .strictObject({
+    password: passwordInput.optional(),
+    code: totpCode.optional(),
+    recovery_code: recoveryCode.optional(),
+  })
+  .openapi("Reauthenticate");
+
+export const ReauthenticatedSchema = z
+  .object({ auth_time: z.string(), amr: z.array(z.string()) })
+  .openapi("Reauthenticated");

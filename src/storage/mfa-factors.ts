@@ -1,0 +1,109 @@
+import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { nowIso } from "../core/time";
+import type { Database } from "../db/client";
+import { userRecoveryCodes, users, userTotp } from "../db/schema";
+
+/** All reads and writes of a user's second factors (TOTP secret, recovery codes). */
+
+export type TotpRow = typeof userTotp.$inferSelect;
+
+export async function findTotp(db: Database, userId: string): Promise<TotpRow | null> {
+  return (await db.select().from(userTotp).where(eq(userTotp.userId, userId)).get()) ?? null;
+}
+
+export interface RecoveryCodeCounts {
+  remaining: number;
+  total: number;
+}
+
+export async function countRecoveryCodes(db: Database, userId: string): Promise<RecoveryCodeCounts> {
+  const row = await db
+    .select({
+      total: sql<number>`count(*)`,
+      remaining: sql<number>`coalesce(sum(case when ${userRecoveryCodes.usedAt} is null then 1 else 0 end), 0)`,
+    })
+    .from(userRecoveryCodes)
+    .where(eq(userRecoveryCodes.userId, userId))
+    .get();
+  return { total: row?.total ?? 0, remaining: row?.remaining ?? 0 };
+}
+
+/** Statements (not executed) so callers put them in one batch with the audit entry. */
+export const mfaStatements = {
+  /** A new, unconfirmed secret; replaces an earlier unconfirmed one, never a confirmed one. */
+  startTotp: (db: Database, userId: string, keyId: string, ciphertext: string) =>
+    db
+      .insert(userTotp)
+      .values({ userId, keyId, ciphertext, confirmedAt: null, lastUsedStep: null, createdAt: nowIso() })
+      .onConflictDoUpdate({
+        target: userTotp.userId,
+        set: { keyId, ciphertext, lastUsedStep: null, createdAt: nowIso() },
+        setWhere: isNull(userTotp.confirmedAt),
+      })
+      .returning({ userId: userTotp.userId }),
+  /**
+   * Accepts the code of time step `step`: applies only while no code of this or a later step was
+   * accepted, so of two requests with the same code exactly one changes a row. `confirming`:
+   * only an unconfirmed secret (enrolment), which it confirms; otherwise only a confirmed one.
+   */
+  useTotpStep: (db: Database, userId: string, step: number, confirming: boolean) =>
+    db
+      .update(userTotp)
+      .set({ lastUsedStep: step, ...(confirming ? { confirmedAt: nowIso() } : {}) })
+      .where(
+        and(
+          eq(userTotp.userId, userId),
+          confirming ? isNull(userTotp.confirmedAt) : isNotNull(userTotp.confirmedAt),
+          or(isNull(userTotp.lastUsedStep), lt(userTotp.lastUsedStep, step)),
+        ),
+      )
+      .returning({ userId: userTotp.userId }),
+  deleteTotp: (db: Database, userId: string) => db.delete(userTotp).where(eq(userTotp.userId, userId)),
+  deleteRecoveryCodes: (db: Database, userId: string) =>
+    db.delete(userRecoveryCodes).where(eq(userRecoveryCodes.userId, userId)),
+  insertRecoveryCodes: (db: Database, userId: string, hashes: string[]) =>
+    db.insert(userRecoveryCodes).values(hashes.map((codeHash) => ({ userId, codeHash }))),
+  /**
+   * The same, only when the statement just before it in the batch changed a row (`changes()`):
+   * the codes of an enrolment are stored only by the request whose confirmation won.
+   */
+  insertRecoveryCodesIfChanged: (db: Database, userId: string, hashes: string[]) =>
+    db
+      .insert(userRecoveryCodes)
+      .select(
+        sql`SELECT ${userId}, h.value, NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM json_each(${JSON.stringify(hashes)}) h WHERE changes() > 0`,
+      ),
+  /** Marks one unused code used; of two concurrent uses exactly one changes a row. */
+  useRecoveryCode: (db: Database, userId: string, codeHash: string) =>
+    db
+      .update(userRecoveryCodes)
+      .set({ usedAt: nowIso() })
+      .where(
+        and(
+          eq(userRecoveryCodes.userId, userId),
+          eq(userRecoveryCodes.codeHash, codeHash),
+          isNull(userRecoveryCodes.usedAt),
+        ),
+      )
+      .returning({ userId: userRecoveryCodes.userId }),
+  /** The denormalised flag the authentication gate and the admin list read. */
+  setMfaEnabled: (db: Database, userId: string, enabled: boolean) =>
+    db.update(users).set({ mfaEnabled: enabled, updatedAt: nowIso() }).where(eq(users.id, userId)),
+  /** Enables the flag only if the secret was just confirmed (the statement before changed a row). */
+  enableMfaIfConfirmed: (db: Database, userId: string) =>
+    db
+      .update(users)
+      .set({ mfaEnabled: true, updatedAt: nowIso() })
+      .where(
+        and(
+          eq(users.id, userId),
+          sql`exists (select 1 from ${userTotp} where ${userTotp.userId} = ${userId} and ${userTotp.confirmedAt} is not null)`,
+        ),
+      ),
+  /** Resets every factor and ends every session (the epoch bump): an administrator's reset. */
+  endSessions: (db: Database, userId: string) =>
+    db
+      .update(users)
+      .set({ sessionEpoch: sql`${users.sessionEpoch} + 1`, updatedAt: nowIso() })
+      .where(eq(users.id, userId)),
+};
