@@ -36,12 +36,18 @@ describe("TOTP enrolment", () => {
 
   it("activates only with a valid code, then returns ten recovery codes stored hashed", async () => {
     const user = await createSignedInUser();
-    const { secret } = (await (await post("/users/me/mfa/totp", {}, user.token)).json()) as { secret: string };
+    const { secret } = (await (await post("/users/me/mfa/totp", {}, user.token)).json()) as {
+      secret: string;
+    };
     const wrong = await post("/users/me/mfa/totp/confirm", { code: "000000" }, user.token);
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ code: "invalid_mfa_code" });
     expect((await post("/users/me/mfa/totp/confirm", { code: "12ab" }, user.token)).status).toBe(422);
-    const ok = await post("/users/me/mfa/totp/confirm", { code: totpCodeAt(secret, currentStep()) }, user.token);
+    const ok = await post(
+      "/users/me/mfa/totp/confirm",
+      { code: totpCodeAt(secret, currentStep()) },
+      user.token,
+    );
     expect(ok.status).toBe(200);
     const { recovery_codes } = (await ok.json()) as { recovery_codes: string[] };
     expect(recovery_codes).toHaveLength(10);
@@ -63,7 +69,9 @@ describe("TOTP enrolment", () => {
 
   it("lets exactly one of two parallel confirmations with the same code win", async () => {
     const user = await createSignedInUser();
-    const { secret } = (await (await post("/users/me/mfa/totp", {}, user.token)).json()) as { secret: string };
+    const { secret } = (await (await post("/users/me/mfa/totp", {}, user.token)).json()) as {
+      secret: string;
+    };
     const code = totpCodeAt(secret, currentStep());
     const results = await Promise.all([
       post("/users/me/mfa/totp/confirm", { code }, user.token),
@@ -72,7 +80,9 @@ describe("TOTP enrolment", () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
     const winner = results.find((r) => r.status === 200);
     const { recovery_codes } = (await winner?.json()) as { recovery_codes: string[] };
-    const { results: rows } = await env.DB.prepare("SELECT code_hash FROM user_recovery_codes WHERE user_id = ?")
+    const { results: rows } = await env.DB.prepare(
+      "SELECT code_hash FROM user_recovery_codes WHERE user_id = ?",
+    )
       .bind(user.id)
       .all();
     expect(rows).toHaveLength(10);
@@ -99,13 +109,19 @@ describe("TOTP enrolment", () => {
     const { recovery_codes } = (await res.json()) as { recovery_codes: string[] };
     const oldCode = user.recoveryCodes[0];
     const first = await startLogin(user);
-    expect((await post("/users/login/mfa", { challenge: first.body.challenge, recovery_code: oldCode })).status).toBe(
-      401,
-    );
-    const ok = await post("/users/login/mfa", { challenge: first.body.challenge, recovery_code: recovery_codes[0] });
+    expect(
+      (await post("/users/login/mfa", { challenge: first.body.challenge, recovery_code: oldCode })).status,
+    ).toBe(401);
+    const ok = await post("/users/login/mfa", {
+      challenge: first.body.challenge,
+      recovery_code: recovery_codes[0],
+    });
     expect(ok.status).toBe(200);
     const status = await (await call("/users/me/mfa", authed(user.token))).json();
-    expect(status).toMatchObject({ recovery_codes: { remaining: 9, total: 10 }, methods: ["totp", "recovery_code"] });
+    expect(status).toMatchObject({
+      recovery_codes: { remaining: 9, total: 10 },
+      methods: ["totp", "recovery_code"],
+    });
   });
 
   it("refuses recovery-code regeneration without a second factor", async () => {
