@@ -39,12 +39,15 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext | nu
 
 /**
  * A user whose password was set by an administrator (reset, or created with
- * require_password_change) may only see who they are, change the password, or sign out.
+ * require_password_change) may only see who they are, change the password (re-authenticating
+ * for it), or sign out.
  */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
   "GET /api/v1/users/me",
   "PUT /api/v1/users/password",
   "POST /api/v1/users/logout",
+  // The password change needs a recent authentication (step-up).
+  "POST /api/v1/users/me/reauthenticate",
 ]);
 
 /**
@@ -72,10 +75,18 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const auth = await requireAuthentication(c);
   c.set("auth", auth);
   const route = `${c.req.method} ${c.req.path}`;
-  if (auth.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(route)) {
-    throw new AppError("password_change_required", "Change your password first (PUT /api/v1/users/password)");
-  }
-  if (!ALLOWED_BEFORE_MFA_ENROLMENT.has(route) && mustEnrollSecondFactor(auth.user, readConfig(c.env))) {
+  if (auth.user.mustChangePassword) {
+    // The password first: the second-factor gate applies once no password change is pending.
+    if (!ALLOWED_BEFORE_PASSWORD_CHANGE.has(route)) {
+      throw new AppError(
+        "password_change_required",
+        "Change your password first (PUT /api/v1/users/password)",
+      );
+    }
+  } else if (
+    !ALLOWED_BEFORE_MFA_ENROLMENT.has(route) &&
+    mustEnrollSecondFactor(auth.user, readConfig(c.env))
+  ) {
     throw new AppError(
       "mfa_enrollment_required",
       "Set up a second factor first (POST /api/v1/users/me/mfa/totp)",

@@ -160,4 +160,29 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
       expectDeclared(`${method} ${path}`, op, res.status);
     }
   });
+
+  it("secured operations declare what a user who must enrol a second factor gets", async () => {
+    const user = await createUser();
+    const groupId = crypto.randomUUID();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO groups (id, name, policy) VALUES (?, ?, ?)").bind(
+        groupId,
+        `g-${groupId}`,
+        JSON.stringify({ require_mfa: true }),
+      ),
+      env.DB.prepare("UPDATE users SET group_id = ? WHERE id = ?").bind(groupId, user.id),
+    ]);
+    const { res: signedIn, body } = await login(user.username, user.password);
+    expect(signedIn.status).toBe(200);
+    const secured = operations
+      .filter((o) => (o.op.security ?? []).length > 0)
+      .sort((a, b) => Number(a.op.operationId === "logout") - Number(b.op.operationId === "logout"));
+    for (const { method, path, op } of secured) {
+      const init: RequestInit = op.requestBody
+        ? { method: method.toUpperCase(), body: "{}", headers: { "content-type": "application/json" } }
+        : { method: method.toUpperCase() };
+      const res = await call(concrete(path), authed(body.token, init));
+      expectDeclared(`${method} ${path}`, op, res.status);
+    }
+  });
 });

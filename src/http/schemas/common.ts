@@ -49,6 +49,8 @@ export interface RouteTraits {
   auth: "public" | "user" | "admin";
   /** A `requireUser` route left open while a password change is pending (http/authenticate.ts). */
   beforePasswordChange?: boolean;
+  /** A `requireUser` route left open to a user who must enrol a second factor first (same file). */
+  beforeMfaEnrolment?: boolean;
   /** The request body the route reads, if any. */
   body?: "json" | "multipart";
   /** The route validates query, path or header parameters. */
@@ -73,11 +75,17 @@ function standardErrors(traits: RouteTraits): Partial<Record<ErrorStatus, string
     standard[415] = "The body is not `multipart/form-data` (`unsupported_media_type`)";
   }
   if (traits.auth !== "public") standard[401] = "Not signed in, or the session ended (`unauthorized`)";
-  if (traits.auth === "admin") {
-    standard[403] =
-      "Administrator role required (`forbidden`), or a password change is pending (`password_change_required`)";
-  } else if (traits.auth === "user" && !traits.beforePasswordChange) {
-    standard[403] = "A password change is pending (`password_change_required`)";
+  const gates = [
+    ...(traits.auth === "admin" ? ["administrator role required (`forbidden`)"] : []),
+    ...(traits.beforePasswordChange ? [] : ["a password change is pending (`password_change_required`)"]),
+    ...(traits.beforeMfaEnrolment
+      ? []
+      : ["a second factor must be set up first (`mfa_enrollment_required`)"]),
+  ];
+  if (traits.auth !== "public" && gates.length > 0) {
+    const sentence =
+      gates.length > 1 ? `${gates.slice(0, -1).join(", ")}, or ${gates.at(-1)}` : gates.join("");
+    standard[403] = sentence.charAt(0).toUpperCase() + sentence.slice(1);
   }
   if (traits.body || traits.params) standard[422] = "The request did not validate";
   standard[500] = "A bug (`internal_error`); the request id is in the log";

@@ -55,7 +55,7 @@ export const logout = createRoute({
   middleware: requireUser,
   responses: {
     200: jsonContent(OkSchema, "Signed out"),
-    ...errorResponses({ auth: "user", beforePasswordChange: true }),
+    ...errorResponses({ auth: "user", beforePasswordChange: true, beforeMfaEnrolment: true }),
   },
 });
 

@@ -16,7 +16,7 @@ export const getMe = createRoute({
   description: "The signed-in user, or 401 when not signed in.",
   responses: {
     200: jsonContent(UserSchema, "The signed-in user"),
-    ...errorResponses({ auth: "user", beforePasswordChange: true }),
+    ...errorResponses({ auth: "user", beforePasswordChange: true, beforeMfaEnrolment: true }),
   },
 });
 

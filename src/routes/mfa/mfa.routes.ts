@@ -32,7 +32,7 @@ export const getMfaStatus = createRoute({
   summary: "Second factors of the signed-in user",
   responses: {
     200: jsonContent(MfaStatusSchema, "Which factors are active"),
-    ...errorResponses({ auth: "user" }),
+    ...errorResponses({ auth: "user", beforeMfaEnrolment: true }),
   },
 });
 
@@ -50,6 +50,7 @@ export const startTotp = createRoute({
     201: jsonContent(TotpEnrolmentSchema, "The new secret, shown once"),
     ...errorResponses({
       auth: "user",
+      beforeMfaEnrolment: true,
       errors: {
         401: stepUp,
         409: "A TOTP authenticator is already active (`mfa_already_enabled`)",
@@ -73,6 +74,7 @@ export const confirmTotp = createRoute({
     200: jsonContent(RecoveryCodesSchema, "Active; the recovery codes, shown once"),
     ...errorResponses({
       auth: "user",
+      beforeMfaEnrolment: true,
       body: "json",
       errors: {
         401: `${stepUp}, or the code is wrong or already used (\`invalid_mfa_code\`)`,
@@ -131,6 +133,7 @@ export const reauthenticate = createRoute({
     ...errorResponses({
       auth: "user",
       beforePasswordChange: true,
+      beforeMfaEnrolment: true,
       body: "json",
       errors: {
         400: "The account has no local password, it signs in through OIDC (`no_local_password`)",
