@@ -21,6 +21,8 @@ export interface Tamper {
   sub?: string;
   email?: string;
   name?: string;
+  /** Authentication methods the provider reports (RFC 8176), e.g. ["pwd", "otp"]. */
+  amr?: string[];
 }
 
 // One key set per test isolate: the Worker caches the provider's JWKS, like any relying party.
@@ -66,6 +68,7 @@ export async function startFakeIdp(options: { advertiseIssParameter?: boolean } 
       preferred_username: "alice",
     };
     if (t.nonce !== null) claims.nonce = t.nonce ?? state.nonce;
+    if (t.amr) claims.amr = t.amr;
     if (t.algNone) {
       const enc = (v: unknown) =>
         btoa(JSON.stringify(v)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");

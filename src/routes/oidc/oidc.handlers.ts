@@ -4,6 +4,7 @@ import { randomToken, sha256Hex } from "../../core/crypto";
 import { AppError, invalid } from "../../core/errors";
 import { isPlainHttpLoopback } from "../../core/hosts";
 import { readConfig } from "../../core/settings";
+import { providerAmr, providerProvedSecondFactor } from "../../domain/mfa/provider-second-factor";
 import { allowedFrontendUri, withParams } from "../../domain/oidc/frontend-uri";
 import {
   buildAuthorizationRequest,
@@ -26,6 +27,7 @@ import {
   takeLoginCode,
   takeState,
 } from "../../storage/oidc-state";
+import { createMfaChallenge } from "../../storage/mfa-challenges";
 import { findUserWithGroupById } from "../../storage/users";
 import type { exchangeLoginCode, loginCallback, startLogin } from "./oidc.routes";
 
@@ -107,7 +109,20 @@ export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async
       origin: requestOrigin(c),
     });
     if (record.linkUserId) return c.redirect(withParams(record.frontendUri, { linked: "true" }), 302);
-    await issueSession(c, user, "oidc", { cookie: true });
+    const amr = providerAmr(identity.claims);
+    if (user.mfaEnabled && !providerProvedSecondFactor(identity.claims, readConfig(c.env))) {
+      // Second factor (docs/mfa.md): no session yet; the frontend finishes with POST /users/login/mfa.
+      const challenge = await createMfaChallenge(c.var.kv, {
+        userId: user.id,
+        epoch: user.sessionEpoch,
+        method: "oidc",
+        amr,
+        createdAt: new Date().toISOString(),
+        frontendUri: record.frontendUri,
+      });
+      return c.redirect(withParams(record.frontendUri, { mfa_challenge: challenge }), 302);
+    }
+    await issueSession(c, user, "oidc", { cookie: true, amr });
     const loginCode = await issueLoginCode(c.var.kv, {
       userId: user.id,
       epoch: user.sessionEpoch,
