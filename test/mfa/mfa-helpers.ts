@@ -40,7 +40,7 @@ export async function createUserWithTotp() {
   const step = await stepWithMargin(3);
   const confirmed = await post(
     "/users/me/mfa/totp/confirm",
-    { code: totpCodeAt(secret, step - 1) },
+    { code: await totpCodeAt(secret, step - 1) },
     user.token,
   );
   if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);

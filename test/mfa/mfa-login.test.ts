@@ -40,7 +40,7 @@ describe("local sign-in with a second factor", () => {
     const user = await createUserWithTotp();
     const step = await stepWithMargin(15);
     const first = await startLogin(user);
-    const ok = await finish(first.body.challenge, { code: totpCodeAt(user.secret, step) });
+    const ok = await finish(first.body.challenge, { code: await totpCodeAt(user.secret, step) });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("set-cookie")).toMatch(/^session=/);
     const session = (await ok.json()) as { token: string; user: { mfa_enabled: boolean } };
@@ -50,30 +50,30 @@ describe("local sign-in with a second factor", () => {
     expect(record?.amr).toEqual(["pwd", "otp", "mfa"]);
     expect(Math.abs((record?.authTime ?? 0) - Date.now() / 1000)).toBeLessThan(10);
     // The challenge is used up.
-    const reused = await finish(first.body.challenge, { code: totpCodeAt(user.secret, step + 1) });
+    const reused = await finish(first.body.challenge, { code: await totpCodeAt(user.secret, step + 1) });
     expect(reused.status).toBe(400);
     expect(await reused.json()).toMatchObject({ code: "invalid_mfa_challenge" });
     // The same code on a new challenge: refused (replay), and an earlier step too.
     const second = await startLogin(user);
-    const replay = await finish(second.body.challenge, { code: totpCodeAt(user.secret, step) });
+    const replay = await finish(second.body.challenge, { code: await totpCodeAt(user.secret, step) });
     expect(replay.status).toBe(401);
     expect(await replay.json()).toMatchObject({ code: "invalid_mfa_code" });
-    expect((await finish(second.body.challenge, { code: totpCodeAt(user.secret, step - 1) })).status).toBe(
-      401,
-    );
+    expect(
+      (await finish(second.body.challenge, { code: await totpCodeAt(user.secret, step - 1) })).status,
+    ).toBe(401);
     // The next step (within the ±1 window) still works; two steps ahead does not.
-    expect((await finish(second.body.challenge, { code: totpCodeAt(user.secret, step + 2) })).status).toBe(
-      401,
-    );
-    expect((await finish(second.body.challenge, { code: totpCodeAt(user.secret, step + 1) })).status).toBe(
-      200,
-    );
+    expect(
+      (await finish(second.body.challenge, { code: await totpCodeAt(user.secret, step + 2) })).status,
+    ).toBe(401);
+    expect(
+      (await finish(second.body.challenge, { code: await totpCodeAt(user.secret, step + 1) })).status,
+    ).toBe(200);
   });
 
   it("lets exactly one of two parallel sign-ins with the same code win", async () => {
     const user = await createUserWithTotp();
     const [a, b] = await Promise.all([startLogin(user), startLogin(user)]);
-    const code = totpCodeAt(user.secret, currentStep());
+    const code = await totpCodeAt(user.secret, currentStep());
     const results = await Promise.all([
       finish(a.body.challenge, { code }),
       finish(b.body.challenge, { code }),
@@ -112,7 +112,7 @@ describe("local sign-in with a second factor", () => {
     expect(locking.status).toBe(429);
     expect(locking.headers.get("retry-after")).toMatch(/^\d+$/);
     // Locked: the right code and the right password are refused alike.
-    const right = await finish(next.body.challenge, { code: totpCodeAt(user.secret, currentStep()) });
+    const right = await finish(next.body.challenge, { code: await totpCodeAt(user.secret, currentStep()) });
     expect(right.status).toBe(429);
     expect(await right.json()).toMatchObject({ code: "account_locked" });
     expect((await login(user.username, user.password)).res.status).toBe(429);
@@ -133,7 +133,7 @@ describe("local sign-in with a second factor", () => {
 
   it("refuses unknown, malformed, expired and voided challenges", async () => {
     const user = await createUserWithTotp();
-    const code = totpCodeAt(user.secret, currentStep());
+    const code = await totpCodeAt(user.secret, currentStep());
     for (const challenge of ["x".repeat(43), "not a challenge"]) {
       const res = await finish(challenge, { code });
       expect(res.status).toBe(400);

@@ -44,7 +44,8 @@ describe("OIDC sign-in of a user with a second factor", () => {
     expect((await readSessionRecord(token))?.amr).toEqual(["pwd"]);
     const { secret } = (await (await post("/users/me/mfa/totp", {}, token)).json()) as { secret: string };
     expect(
-      (await post("/users/me/mfa/totp/confirm", { code: totpCodeAt(secret, currentStep()) }, token)).status,
+      (await post("/users/me/mfa/totp/confirm", { code: await totpCodeAt(secret, currentStep()) }, token))
+        .status,
     ).toBe(200);
     const userId = token.split(".")[0] ?? "";
     await forgetUsedStep(userId);
@@ -56,7 +57,7 @@ describe("OIDC sign-in of a user with a second factor", () => {
     expect(location.searchParams.get("login_code")).toBeNull();
     const challenge = location.searchParams.get("mfa_challenge") ?? "";
     expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const done = await post("/users/login/mfa", { challenge, code: totpCodeAt(secret, currentStep()) });
+    const done = await post("/users/login/mfa", { challenge, code: await totpCodeAt(secret, currentStep()) });
     expect(done.status).toBe(200);
     const session = (await done.json()) as { token: string; user: { id: string } };
     expect(session.user.id).toBe(userId);

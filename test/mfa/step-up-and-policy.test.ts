@@ -75,7 +75,7 @@ describe("step-up", () => {
     expect(failures?.n).toBe(1);
     const ok = await post(
       "/users/me/reauthenticate",
-      { password: user.password, code: totpCodeAt(user.secret, currentStep()) },
+      { password: user.password, code: await totpCodeAt(user.secret, currentStep()) },
       user.token,
     );
     expect(ok.status).toBe(200);
@@ -109,7 +109,7 @@ describe("requiring a second factor", () => {
     };
     const confirmed = await post(
       "/users/me/mfa/totp/confirm",
-      { code: totpCodeAt(secret, currentStep()) },
+      { code: await totpCodeAt(secret, currentStep()) },
       user.token,
     );
     expect(confirmed.status).toBe(200);

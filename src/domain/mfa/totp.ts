@@ -1,4 +1,6 @@
-import { createTOTPKeyURI, generateHOTP } from "@oslojs/otp";
+import { TimeSpan } from "oslo";
+import { base32 } from "oslo/encoding";
+import { createTOTPKeyURI, generateHOTP } from "oslo/otp";
 import { renderSVG } from "uqr";
 import { decryptSecret, encryptSecret, type KeyRing } from "../preferences/key-encryption";
 
@@ -26,49 +28,19 @@ export interface NewTotpSecret {
   qrSvg: string;
 }
 
-const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-function base32(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = "";
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
-}
-
 export async function newTotpSecret(
   ring: KeyRing,
   userId: string,
   accountName: string,
 ): Promise<NewTotpSecret> {
   const key = crypto.getRandomValues(new Uint8Array(SECRET_BYTES));
-  const secret = base32(key);
+  const secret = base32.encode(key, { includePadding: false });
   const { keyId, ciphertext } = await encryptSecret(ring, secret, totpContext(userId));
-  const uri = createTOTPKeyURI(ISSUER, accountName, key, TOTP_PERIOD_SECONDS, TOTP_DIGITS);
+  const uri = createTOTPKeyURI(ISSUER, accountName, key, {
+    digits: TOTP_DIGITS,
+    period: new TimeSpan(TOTP_PERIOD_SECONDS, "s"),
+  });
   return { keyId, ciphertext, secret, uri, qrSvg: renderSVG(uri) };
-}
-
-function fromBase32(text: string): Uint8Array {
-  const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of text) {
-    value = (value << 5) | BASE32.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return new Uint8Array(out);
 }
 
 function equalCodes(a: string, b: string): boolean {
@@ -89,19 +61,18 @@ export async function matchingStep(
   now = Date.now(),
 ): Promise<number | null> {
   if (!/^\d{6}$/.test(code)) return null;
-  const key = fromBase32(
-    await decryptSecret(ring, stored.keyId, stored.ciphertext, totpContext(stored.userId)),
-  );
+  const secret = await decryptSecret(ring, stored.keyId, stored.ciphertext, totpContext(stored.userId));
+  const key = base32.decode(secret, { strict: false });
   const step = currentStep(now);
   let found: number | null = null;
   for (const candidate of [step - 1, step, step + 1]) {
     // Every candidate is computed and compared, so timing does not tell which one matched.
-    if (equalCodes(generateHOTP(key, BigInt(candidate), TOTP_DIGITS), code)) found = candidate;
+    if (equalCodes(await generateHOTP(key, candidate, TOTP_DIGITS), code)) found = candidate;
   }
   return found;
 }
 
 /** The code for a step: for tests and tools that play the authenticator. */
-export function totpCodeAt(secret: string, step: number): string {
-  return generateHOTP(fromBase32(secret), BigInt(step), TOTP_DIGITS);
+export function totpCodeAt(secret: string, step: number): Promise<string> {
+  return generateHOTP(base32.decode(secret, { strict: false }), step, TOTP_DIGITS);
 }

@@ -20,6 +20,7 @@ import { requireAuthentication } from "../../http/authenticate";
 import { issueSession } from "../../http/issue-session";
 import { requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
+import { createMfaChallenge } from "../../storage/mfa-challenges";
 import {
   issueLoginCode,
   STATE_TTL_SECONDS,
@@ -27,7 +28,6 @@ import {
   takeLoginCode,
   takeState,
 } from "../../storage/oidc-state";
-import { createMfaChallenge } from "../../storage/mfa-challenges";
 import { findUserWithGroupById } from "../../storage/users";
 import type { exchangeLoginCode, loginCallback, startLogin } from "./oidc.routes";
 
