@@ -15,6 +15,7 @@ import { authRouter } from "./routes/auth/auth.index";
 import { meRouter } from "./routes/me/me.index";
 import { mfaRouter } from "./routes/mfa/mfa.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
+import { passkeysRouter } from "./routes/passkeys/passkeys.index";
 import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
 import { preferencesRouter } from "./routes/preferences/preferences.index";
 import { providerChecksRouter } from "./routes/provider-checks/provider-checks.index";
@@ -27,6 +28,7 @@ const routers = [
   oidcRouter,
   meRouter,
   mfaRouter,
+  passkeysRouter,
   preferencesRouter,
   providerChecksRouter,
   preferenceFilesRouter,

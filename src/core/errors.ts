@@ -23,6 +23,10 @@ export const ERROR_CODES = {
   no_local_password: { status: 400, meaning: "The account signs in through OIDC and has no password" },
   unauthorized: { status: 401, meaning: "Not signed in, or the session ended" },
   invalid_credentials: { status: 401, meaning: "Wrong username or password (never says which)" },
+  invalid_passkey: {
+    status: 401,
+    meaning: "The passkey response is invalid, unknown, or for another challenge or site",
+  },
   invalid_mfa_code: { status: 401, meaning: "Wrong, already used or expired second-factor code" },
   reauthentication_required: {
     status: 401,

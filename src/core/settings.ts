@@ -24,6 +24,11 @@ export interface ServiceConfig {
    */
   oidcMfaAmr: string[];
   oidcMfaAcr: string[];
+  /** WebAuthn relying-party id and allowed origins; null / empty: derived from the request (development). */
+  webauthnRpId: string | null;
+  webauthnOrigins: string[];
+  /** ENVIRONMENT is "production": nothing security-relevant is derived from the request. */
+  production: boolean;
 }
 
 function list(raw: string | undefined): string[] {
@@ -65,5 +70,8 @@ export function readConfig(env: Env): ServiceConfig {
     mfaRequiredForAdmins: flag(env, "MFA_REQUIRED_FOR_ADMINS"),
     oidcMfaAmr: list(env.OIDC_MFA_AMR),
     oidcMfaAcr: list(env.OIDC_MFA_ACR),
+    webauthnRpId: env.WEBAUTHN_RP_ID?.trim() || null,
+    webauthnOrigins: list(env.WEBAUTHN_ORIGINS),
+    production: env.ENVIRONMENT === "production",
   };
 }

@@ -167,6 +167,35 @@ export const userRecoveryCodes = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
 );
 
+/**
+ * WebAuthn credentials (passkeys). `publicKey` is the credential's public key as a JWK (JSON),
+ * ready for Web Crypto; `signCount` the last signature counter seen; `backupEligible` is fixed at
+ * registration (the spec's BE flag never changes), `backedUp` follows the BS flag.
+ */
+export const userPasskeys = sqliteTable(
+  "user_passkeys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** base64url of the credential id the authenticator chose. */
+    credentialId: text("credential_id").notNull(),
+    publicKey: text("public_key").notNull(),
+    algorithm: integer("algorithm").notNull(),
+    signCount: integer("sign_count").notNull().default(0),
+    backupEligible: integer("backup_eligible", { mode: "boolean" }).notNull().default(false),
+    backedUp: integer("backed_up", { mode: "boolean" }).notNull().default(false),
+    name: text("name").notNull(),
+    createdAt: timestamp("created_at").notNull().default(now),
+    lastUsedAt: timestamp("last_used_at"),
+  },
+  (t) => [
+    uniqueIndex("user_passkeys_credential_id_unique").on(t.credentialId),
+    index("user_passkeys_user_id").on(t.userId),
+  ],
+);
+
 export const auditLog = sqliteTable(
   "audit_log",
   {

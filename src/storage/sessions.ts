@@ -31,7 +31,7 @@ export interface SessionRecord {
   epoch: number;
   createdAt: string;
   expiresAt: string;
-  method: "local" | "oidc";
+  method: "local" | "oidc" | "passkey";
   ip: string | null;
   userAgent: string | null;
   /**

@@ -3,6 +3,7 @@ import type { ServiceConfig } from "../../core/settings";
 import type { Database } from "../../db/client";
 import { type AuditEntry, auditIfChangedStatement, auditStatement } from "../../storage/audit";
 import { findTotp, mfaStatements } from "../../storage/mfa-factors";
+import { passkeyStatements } from "../../storage/passkeys";
 import type { UserWithGroup } from "../../storage/users";
 import { type LockoutSubject, verifyWithLockout } from "../local-login";
 import type { KeyRing } from "../preferences/key-encryption";
@@ -154,6 +155,7 @@ export async function resetSecondFactors(db: Database, userId: string, audit: Au
   await db.batch([
     mfaStatements.deleteTotp(db, userId),
     mfaStatements.deleteRecoveryCodes(db, userId),
+    passkeyStatements.removeAll(db, userId),
     mfaStatements.setMfaEnabled(db, userId, false),
     mfaStatements.endSessions(db, userId),
     auditStatement(db, { ...audit, action: "mfa.reset_by_admin", details: {} }),
