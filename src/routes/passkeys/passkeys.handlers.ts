@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { randomToken, sha256Hex } from "../../core/crypto";
 import { AppError, notFound } from "../../core/errors";
 import { isPlainHttpLoopback } from "../../core/hosts";
@@ -71,6 +71,7 @@ async function takeChallenge(c: Ctx, clientDataJSON: string, purpose: WebauthnCh
     throw refused("unknown, expired or used challenge");
   }
   const binding = getCookie(c, BINDING_COOKIE);
+  deleteCookie(c, BINDING_COOKIE, { path: "/api/v1/users" });
   if (!binding || (await sha256Hex(binding)) !== record.bindingHash)
     throw refused("challenge of another browser");
   return { challenge, record };
