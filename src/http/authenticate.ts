@@ -60,6 +60,8 @@ const ALLOWED_BEFORE_MFA_ENROLMENT = new Set([
   "GET /api/v1/users/me/mfa",
   "POST /api/v1/users/me/mfa/totp",
   "POST /api/v1/users/me/mfa/totp/confirm",
+  "POST /api/v1/users/me/passkeys/options",
+  "POST /api/v1/users/me/passkeys",
   "POST /api/v1/users/me/reauthenticate",
 ]);
 

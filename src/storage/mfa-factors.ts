@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
-import { userRecoveryCodes, users, userTotp } from "../db/schema";
+import { userPasskeys, userRecoveryCodes, users, userTotp } from "../db/schema";
 
 /** All reads and writes of a user's second factors (TOTP secret, recovery codes). */
 
@@ -26,6 +26,36 @@ export async function countRecoveryCodes(db: Database, userId: string): Promise<
     .where(eq(userRecoveryCodes.userId, userId))
     .get();
   return { total: row?.total ?? 0, remaining: row?.remaining ?? 0 };
+}
+
+export interface SecondFactors {
+  totp: boolean;
+  totpPending: boolean;
+  passkeys: number;
+  recoveryCodes: RecoveryCodeCounts;
+}
+
+/** Every factor of a user in one query (scalar subqueries). */
+export async function findSecondFactors(db: Database, userId: string): Promise<SecondFactors> {
+  const row = await db
+    .select({
+      confirmed: sql<
+        string | null
+      >`(SELECT ${userTotp.confirmedAt} FROM ${userTotp} WHERE ${userTotp.userId} = ${userId})`,
+      totpRows: sql<number>`(SELECT count(*) FROM ${userTotp} WHERE ${userTotp.userId} = ${userId})`,
+      passkeys: sql<number>`(SELECT count(*) FROM ${userPasskeys} WHERE ${userPasskeys.userId} = ${userId})`,
+      total: sql<number>`(SELECT count(*) FROM ${userRecoveryCodes} WHERE ${userRecoveryCodes.userId} = ${userId})`,
+      remaining: sql<number>`(SELECT count(*) FROM ${userRecoveryCodes} WHERE ${userRecoveryCodes.userId} = ${userId} AND ${userRecoveryCodes.usedAt} IS NULL)`,
+    })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
+  return {
+    totp: Boolean(row?.confirmed),
+    totpPending: (row?.totpRows ?? 0) > 0 && !row?.confirmed,
+    passkeys: row?.passkeys ?? 0,
+    recoveryCodes: { total: row?.total ?? 0, remaining: row?.remaining ?? 0 },
+  };
 }
 
 /** Statements (not executed) so callers put them in one batch with the audit entry. */
@@ -86,6 +116,26 @@ export const mfaStatements = {
         ),
       )
       .returning({ userId: userRecoveryCodes.userId }),
+  /** `mfa_enabled` = a confirmed TOTP secret or at least one passkey; run after any factor change. */
+  recomputeMfaEnabled: (db: Database, userId: string) =>
+    db
+      .update(users)
+      .set({
+        mfaEnabled: sql`(EXISTS (SELECT 1 FROM ${userTotp} WHERE ${userTotp.userId} = ${userId} AND ${userTotp.confirmedAt} IS NOT NULL) OR EXISTS (SELECT 1 FROM ${userPasskeys} WHERE ${userPasskeys.userId} = ${userId}))`,
+        updatedAt: nowIso(),
+      })
+      .where(eq(users.id, userId)),
+  /** Recovery codes go with the last factor they back up. */
+  deleteRecoveryCodesIfNoFactor: (db: Database, userId: string) =>
+    db
+      .delete(userRecoveryCodes)
+      .where(
+        and(
+          eq(userRecoveryCodes.userId, userId),
+          sql`NOT EXISTS (SELECT 1 FROM ${userPasskeys} WHERE ${userPasskeys.userId} = ${userId})`,
+          sql`NOT EXISTS (SELECT 1 FROM ${userTotp} WHERE ${userTotp.userId} = ${userId} AND ${userTotp.confirmedAt} IS NOT NULL)`,
+        ),
+      ),
   /** The denormalised flag the authentication gate and the admin list read. */
   setMfaEnabled: (db: Database, userId: string, enabled: boolean) =>
     db.update(users).set({ mfaEnabled: enabled, updatedAt: nowIso() }).where(eq(users.id, userId)),

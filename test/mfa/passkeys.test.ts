@@ -185,3 +185,59 @@ describe("passkeys", () => {
     expect(n?.n).toBe(0);
   });
 });
+
+describe("a passkey as the second factor", () => {
+  it("turns mfa_enabled on and finishes a password sign-in with an assertion", async () => {
+    const user = await createSignedInUser();
+    const authenticator = await createSoftAuthenticator();
+    expect((await registerPasskey(user.token, authenticator, "Key")).status).toBe(201);
+    expect(await (await call("/users/me", authed(user.token))).json()).toMatchObject({ mfa_enabled: true });
+    const { login } = await import("../helpers");
+    const first = await login(user.username, user.password);
+    const pending = first.body as unknown as { mfa_required: boolean; methods: string[]; challenge: string };
+    expect(pending).toMatchObject({ mfa_required: true, methods: ["passkey"] });
+    const options = await loginOptions();
+    const credential = await authenticator.assert(options.challenge);
+    const done = await postJson(
+      "/users/login/mfa",
+      { challenge: pending.challenge, passkey: credential },
+      { cookie: options.cookie },
+    );
+    expect(done.status).toBe(200);
+    const session = (await done.json()) as { token: string };
+    expect((await readSessionRecord(session.token))?.amr).toEqual(["pwd", "hwk", "mfa"]);
+  });
+
+  it("refuses another account's passkey and counts it as a failure", async () => {
+    const user = await createSignedInUser();
+    const other = await createSignedInUser();
+    const mine = await createSoftAuthenticator();
+    const theirs = await createSoftAuthenticator();
+    await registerPasskey(user.token, mine, "Mine");
+    await registerPasskey(other.token, theirs, "Theirs");
+    const { login } = await import("../helpers");
+    const pending = (await login(user.username, user.password)).body as unknown as { challenge: string };
+    const options = await loginOptions();
+    const res = await postJson(
+      "/users/login/mfa",
+      { challenge: pending.challenge, passkey: await theirs.assert(options.challenge) },
+      { cookie: options.cookie },
+    );
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: "invalid_passkey" });
+    const row = await env.DB.prepare("SELECT failed_attempts AS n FROM users WHERE id = ?")
+      .bind(user.id)
+      .first<{ n: number }>();
+    expect(row?.n).toBe(1);
+  });
+
+  it("turns mfa_enabled off when the last factor is removed", async () => {
+    const user = await createSignedInUser();
+    await registerPasskey(user.token, await createSoftAuthenticator(), "Key");
+    const list = (await (await call("/users/me/passkeys", authed(user.token))).json()) as {
+      data: { id: string }[];
+    };
+    await call(`/users/me/passkeys/${list.data[0]?.id}`, authed(user.token, { method: "DELETE" }));
+    expect(await (await call("/users/me", authed(user.token))).json()).toMatchObject({ mfa_enabled: false });
+  });
+});

@@ -118,14 +118,14 @@ export async function confirmTotpEnrolment(
   return codes;
 }
 
-/** Removes the TOTP secret and the recovery codes; the user has no second factor afterwards. */
+/** Removes the TOTP secret (and the recovery codes, unless a passkey remains). */
 export async function removeTotp(db: Database, user: UserWithGroup, audit: AuditOrigin): Promise<void> {
   const stored = await findTotp(db, user.id);
   if (!stored) throw new AppError("mfa_not_enabled", "No TOTP authenticator is active");
   await db.batch([
     mfaStatements.deleteTotp(db, user.id),
-    mfaStatements.deleteRecoveryCodes(db, user.id),
-    mfaStatements.setMfaEnabled(db, user.id, false),
+    mfaStatements.deleteRecoveryCodesIfNoFactor(db, user.id),
+    mfaStatements.recomputeMfaEnabled(db, user.id),
     auditStatement(db, { ...audit, action: "mfa.totp_disabled", details: {} }),
   ]);
 }
@@ -160,4 +160,22 @@ export async function resetSecondFactors(db: Database, userId: string, audit: Au
     mfaStatements.endSessions(db, userId),
     auditStatement(db, { ...audit, action: "mfa.reset_by_admin", details: {} }),
   ]);
+}
+
+/** How a sign-in can be finished, in a stable order. */
+export const SECOND_FACTOR_METHODS = ["totp", "passkey", "recovery_code"] as const;
+
+/** The methods a user can finish a sign-in with, in a stable order. */
+export function secondFactorMethods(factors: {
+  totp: boolean;
+  passkeys: number;
+  recoveryCodes: { remaining: number };
+}): (typeof SECOND_FACTOR_METHODS)[number][] {
+  return SECOND_FACTOR_METHODS.filter((method) =>
+    method === "totp"
+      ? factors.totp
+      : method === "passkey"
+        ? factors.passkeys > 0
+        : factors.recoveryCodes.remaining > 0,
+  );
 }

@@ -1,5 +1,6 @@
 import { readConfig } from "../../core/settings";
 import { verifyLocalLogin } from "../../domain/local-login";
+import { secondFactorMethods } from "../../domain/mfa/second-factor";
 import { changePassword } from "../../domain/passwords/change-password";
 import type { AppRouteHandler } from "../../http/app-env";
 import { requireStepUp } from "../../http/authenticate";
@@ -9,6 +10,7 @@ import { toSessionWire } from "../../http/schemas/user";
 import { clearSessionCookie } from "../../http/session-cookie";
 import { throttle } from "../../http/throttle";
 import { createMfaChallenge, MFA_CHALLENGE_TTL_SECONDS } from "../../storage/mfa-challenges";
+import { findSecondFactors } from "../../storage/mfa-factors";
 import { deleteSession, restampSession } from "../../storage/sessions";
 import type { loginLocal, logout, updatePassword } from "./auth.routes";
 
@@ -36,7 +38,7 @@ export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) =
     return c.json(
       {
         mfa_required: true as const,
-        methods: ["totp" as const, "recovery_code" as const],
+        methods: secondFactorMethods(await findSecondFactors(c.var.db, user.id)),
         challenge,
         expires_in: MFA_CHALLENGE_TTL_SECONDS,
       },

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { SECOND_FACTOR_METHODS } from "../../domain/mfa/second-factor";
 import { passwordInput } from "../../http/schemas/common";
 
 export const LocalLoginRequestSchema = z
@@ -19,7 +20,7 @@ export const PasswordUpdateRequestSchema = z
 export const MfaRequiredSchema = z
   .object({
     mfa_required: z.literal(true),
-    methods: z.array(z.enum(["totp", "recovery_code"])),
+    methods: z.array(z.enum(SECOND_FACTOR_METHODS)),
     challenge: z.string().openapi({ description: "Send to POST /users/login/mfa; single-use" }),
     expires_in: z.number().int().openapi({ description: "Seconds the challenge stays valid" }),
   })

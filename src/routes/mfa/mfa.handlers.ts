@@ -1,12 +1,13 @@
 import { AppError, invalid } from "../../core/errors";
 import { readConfig } from "../../core/settings";
-import { verifyPasswordWithLockout } from "../../domain/local-login";
+import { verifyPasswordWithLockout, verifyWithLockout } from "../../domain/local-login";
 import { mustHaveSecondFactor } from "../../domain/mfa/mfa-requirement";
 import {
   confirmTotpEnrolment,
   removeTotp,
   replaceRecoveryCodes,
   type SecondFactorProof,
+  secondFactorMethods,
   startTotpEnrolment,
   verifySecondFactor,
 } from "../../domain/mfa/second-factor";
@@ -16,6 +17,7 @@ import { canHoldSession } from "../../domain/sessions/session-validity";
 import type { AppRouteHandler } from "../../http/app-env";
 import { requireStepUp } from "../../http/authenticate";
 import { issueSession } from "../../http/issue-session";
+import { checkPasskeyAssertion, passkeyRefused } from "../../http/passkey-ceremony";
 import { auditBase, auditEntry, clientIp } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import { throttle } from "../../http/throttle";
@@ -158,14 +160,24 @@ export const loginMfaHandler: AppRouteHandler<typeof routes.loginMfa> = async (c
   if (!record) throw invalidChallenge();
   const user = await findUserWithGroupById(c.var.primaryDb, record.userId);
   if (!user?.mfaEnabled || !canHoldSession(user, record.epoch)) throw invalidChallenge();
-  const proof = proofOf(body);
-  if (!proof) throw invalid(["body", "code"], "Send exactly one of code and recovery_code");
   const origin = auditBase(c, { actorId: user.id, targetId: user.id });
-  const factor = await verifySecondFactor(c.var.primaryDb, () => keyRing(c.env), config, {
-    user,
-    proof,
-    origin,
-  });
+  let factor: string;
+  if (body.passkey) {
+    const assertion = body.passkey;
+    // The same lockout: a valid assertion by another account's passkey counts as a failure.
+    await verifyWithLockout(c.var.primaryDb, config, {
+      user,
+      reason: "wrong_passkey",
+      audit: (action, details) => auditStatement(c.var.primaryDb, { ...origin, action, details }),
+      wrong: passkeyRefused("not a passkey of this account"),
+      verify: async () => (await checkPasskeyAssertion(c, assertion)).userId === user.id,
+    });
+    factor = "hwk";
+  } else {
+    const proof = proofOf(body);
+    if (!proof) throw invalid(["body", "code"], "Send exactly one of code, recovery_code and passkey");
+    factor = await verifySecondFactor(c.var.primaryDb, () => keyRing(c.env), config, { user, proof, origin });
+  }
   await c.var.primaryDb.batch([
     userStatements.recordLoginSuccess(c.var.primaryDb, user.id),
     auditStatement(c.var.primaryDb, {

@@ -154,8 +154,9 @@ export const loginMfa = createRoute({
   security: noSecurity,
   summary: "Finish a sign-in with the second factor",
   description:
-    "After a sign-in answered `mfa_required`, sends the challenge with a TOTP `code` or a " +
-    "`recovery_code` within 5 minutes. Sets the session like any sign-in. Wrong codes count toward " +
+    "After a sign-in answered `mfa_required`, sends the challenge with a TOTP `code`, a " +
+    "`recovery_code` or a `passkey` assertion (for a challenge from POST /users/login/passkey/options) " +
+    "within 5 minutes. Sets the session like any sign-in. Wrong codes count toward " +
     "the account lockout like wrong passwords.",
   request: { body: jsonBody(MfaLoginSchema) },
   responses: {
@@ -165,7 +166,7 @@ export const loginMfa = createRoute({
       body: "json",
       errors: {
         400: "Unknown, expired or used challenge (`invalid_mfa_challenge`)",
-        401: "Wrong, already used or expired code (`invalid_mfa_code`)",
+        401: "Wrong, already used or expired code (`invalid_mfa_code`), or a refused passkey (`invalid_passkey`)",
         403: "The account is disabled (`account_disabled`)",
         429: "Too many failures: account locked (`account_locked`) or throttled (`rate_limited`)",
         503: encryption,

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { SECOND_FACTOR_METHODS } from "../../domain/mfa/second-factor";
 import { passwordInput } from "../../http/schemas/common";
+import { PasskeyAssertionSchema } from "../../http/schemas/webauthn";
 
 const totpCode = z
   .string()
@@ -18,7 +20,8 @@ export const MfaStatusSchema = z
       pending: z.boolean().openapi({ description: "Enrolment started, not yet confirmed" }),
     }),
     recovery_codes: z.object({ remaining: z.number().int(), total: z.number().int() }),
-    methods: z.array(z.enum(["totp", "recovery_code"])),
+    passkeys: z.number().int(),
+    methods: z.array(z.enum(SECOND_FACTOR_METHODS)),
   })
   .openapi("MfaStatus");
 
@@ -38,10 +41,18 @@ export const RecoveryCodesSchema = z
   .object({ recovery_codes: z.array(z.string()).openapi({ description: "Shown once; each works once" }) })
   .openapi("RecoveryCodes");
 
-/** Exactly one of `code` (TOTP) and `recovery_code`. */
-const oneProof = <T extends { code?: string; recovery_code?: string }>(value: T, ctx: z.RefinementCtx) => {
-  if ((value.code === undefined) === (value.recovery_code === undefined)) {
-    ctx.addIssue({ code: "custom", path: ["code"], message: "Send exactly one of code and recovery_code" });
+/** Exactly one of `code` (TOTP), `recovery_code` and `passkey`. */
+const oneProof = <T extends { code?: string; recovery_code?: string; passkey?: unknown }>(
+  value: T,
+  ctx: z.RefinementCtx,
+) => {
+  const sent = [value.code, value.recovery_code, value.passkey].filter((v) => v !== undefined);
+  if (sent.length !== 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["code"],
+      message: "Send exactly one of code, recovery_code and passkey",
+    });
   }
 };
 
@@ -50,6 +61,9 @@ export const MfaLoginSchema = z
     challenge: z.string().min(1).max(128),
     code: totpCode.optional(),
     recovery_code: recoveryCode.optional(),
+    passkey: PasskeyAssertionSchema.optional().openapi({
+      description: "An assertion for a challenge from POST /users/login/passkey/options",
+    }),
   })
   .superRefine(oneProof)
   .openapi("MfaLogin");

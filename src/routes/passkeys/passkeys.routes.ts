@@ -36,7 +36,11 @@ export const passkeyRegistrationOptions = createRoute({
     "cookie. Needs a recent authentication.",
   responses: {
     200: jsonContent(CreationOptionsSchema, "Creation options"),
-    ...errorResponses({ auth: "user", errors: { 401: stepUp, 503: misconfigured } }),
+    ...errorResponses({
+      auth: "user",
+      beforeMfaEnrolment: true,
+      errors: { 401: stepUp, 503: misconfigured },
+    }),
   },
 });
 
@@ -53,6 +57,7 @@ export const registerPasskey = createRoute({
     201: jsonContent(PasskeySchema, "Registered"),
     ...errorResponses({
       auth: "user",
+      beforeMfaEnrolment: true,
       body: "json",
       errors: {
         401: `${stepUp}, or the response is invalid or for another challenge (\`invalid_passkey\`)`,

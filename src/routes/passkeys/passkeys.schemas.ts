@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PasskeyAssertionSchema, PasskeyAttestationSchema } from "../../http/schemas/webauthn";
 import type { PasskeyRow } from "../../storage/passkeys";
 
 const b64url = (max: number) =>
@@ -69,36 +70,13 @@ export const RequestOptionsSchema = z
   })
   .openapi("PasskeyRequestOptions");
 
-/** What `PublicKeyCredential.toJSON()` gives after `navigator.credentials.create`. */
 export const RegisterPasskeySchema = z
   .strictObject({
     name: z.string().trim().min(1).max(64).default("Passkey"),
-    credential: z
-      .object({
-        id: b64url(1024),
-        type: z.literal("public-key").optional(),
-        response: z.object({ clientDataJSON: b64url(4096), attestationObject: b64url(16384) }).passthrough(),
-      })
-      .passthrough(),
+    credential: PasskeyAttestationSchema,
   })
   .openapi("RegisterPasskey");
 
-/** What `PublicKeyCredential.toJSON()` gives after `navigator.credentials.get`. */
 export const PasskeyLoginSchema = z
-  .strictObject({
-    credential: z
-      .object({
-        id: b64url(1024),
-        type: z.literal("public-key").optional(),
-        response: z
-          .object({
-            clientDataJSON: b64url(4096),
-            authenticatorData: b64url(4096),
-            signature: b64url(1024),
-            userHandle: b64url(256).nullable().optional(),
-          })
-          .passthrough(),
-      })
-      .passthrough(),
-  })
+  .strictObject({ credential: PasskeyAssertionSchema })
   .openapi("PasskeyLogin");
