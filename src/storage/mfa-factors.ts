@@ -16,18 +16,6 @@ export interface RecoveryCodeCounts {
   total: number;
 }
 
-export async function countRecoveryCodes(db: Database, userId: string): Promise<RecoveryCodeCounts> {
-  const row = await db
-    .select({
-      total: sql<number>`count(*)`,
-      remaining: sql<number>`coalesce(sum(case when ${userRecoveryCodes.usedAt} is null then 1 else 0 end), 0)`,
-    })
-    .from(userRecoveryCodes)
-    .where(eq(userRecoveryCodes.userId, userId))
-    .get();
-  return { total: row?.total ?? 0, remaining: row?.remaining ?? 0 };
-}
-
 export interface SecondFactors {
   totp: boolean;
   totpPending: boolean;

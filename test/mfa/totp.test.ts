@@ -92,7 +92,8 @@ describe("TOTP enrolment", () => {
     expect(statuses[0]).toBe(200);
     expect([401, 409]).toContain(statuses[1]);
     const winner = results.find((r) => r.status === 200);
-    const { recovery_codes } = (await winner?.json()) as { recovery_codes: string[] };
+    if (!winner) throw new Error("no winner");
+    const { recovery_codes } = (await winner.json()) as { recovery_codes: string[] };
     const { results: rows } = await env.DB.prepare(
       "SELECT code_hash FROM user_recovery_codes WHERE user_id = ?",
     )

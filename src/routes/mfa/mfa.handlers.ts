@@ -23,7 +23,7 @@ import { toSessionWire } from "../../http/schemas/user";
 import { throttle } from "../../http/throttle";
 import { auditStatement } from "../../storage/audit";
 import { deleteMfaChallenge, readMfaChallenge } from "../../storage/mfa-challenges";
-import { countRecoveryCodes, findTotp } from "../../storage/mfa-factors";
+import { findSecondFactors } from "../../storage/mfa-factors";
 import { refreshSessionAuthentication } from "../../storage/sessions";
 import { findUserWithGroupById, userStatements } from "../../storage/users";
 import type * as routes from "./mfa.routes";
@@ -40,21 +40,15 @@ function proofOf(body: { code?: string; recovery_code?: string }): SecondFactorP
 
 export const getMfaStatusHandler: AppRouteHandler<typeof routes.getMfaStatus> = async (c) => {
   const { user } = c.var.auth;
-  const [totp, codes] = await Promise.all([
-    findTotp(c.var.db, user.id),
-    countRecoveryCodes(c.var.db, user.id),
-  ]);
-  const totpEnabled = Boolean(totp?.confirmedAt);
+  const factors = await findSecondFactors(c.var.db, user.id);
   return c.json(
     {
       mfa_enabled: user.mfaEnabled,
       mfa_required: mustHaveSecondFactor(user, readConfig(c.env)),
-      totp: { enabled: totpEnabled, pending: Boolean(totp) && !totpEnabled },
-      recovery_codes: codes,
-      methods: [
-        ...(totpEnabled ? (["totp"] as const) : []),
-        ...(codes.remaining > 0 ? (["recovery_code"] as const) : []),
-      ],
+      totp: { enabled: factors.totp, pending: factors.totpPending },
+      recovery_codes: factors.recoveryCodes,
+      passkeys: factors.passkeys,
+      methods: secondFactorMethods(factors),
     },
     200,
   );

@@ -2,13 +2,6 @@ import { z } from "@hono/zod-openapi";
 import { PasskeyAssertionSchema, PasskeyAttestationSchema } from "../../http/schemas/webauthn";
 import type { PasskeyRow } from "../../storage/passkeys";
 
-const b64url = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .regex(/^[A-Za-z0-9_-]+$/, "base64url");
-
 export const PasskeyIdParams = z.object({
   passkey_id: z
     .string()
