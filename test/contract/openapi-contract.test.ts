@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { authed, call, createUser, login, loginAdmin } from "../helpers";
+import { authed, call, createSignedInUserInGroup, createUser, login, loginAdmin } from "../helpers";
 
 /**
  * The published OpenAPI document is the API contract (docs/openapi.md). This file keeps it honest:
@@ -143,11 +143,8 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
     }
   });
 
-  it("secured operations declare what a user with a pending password change gets", async () => {
-    const user = await createUser();
-    await env.DB.prepare("UPDATE users SET must_change_password = 1 WHERE id = ?").bind(user.id).run();
-    const { res: signedIn, body } = await login(user.username, user.password);
-    expect(signedIn.status).toBe(200);
+  /** Calls every secured operation with the token and checks each answer is declared. */
+  async function probeSecuredOperations(token: string) {
     // Logout last: it ends the session the others use.
     const secured = operations
       .filter((o) => (o.op.security ?? []).length > 0)
@@ -156,33 +153,21 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
       const init: RequestInit = op.requestBody
         ? { method: method.toUpperCase(), body: "{}", headers: { "content-type": "application/json" } }
         : { method: method.toUpperCase() };
-      const res = await call(concrete(path), authed(body.token, init));
+      const res = await call(concrete(path), authed(token, init));
       expectDeclared(`${method} ${path}`, op, res.status);
     }
+  }
+
+  it("secured operations declare what a user with a pending password change gets", async () => {
+    const user = await createUser();
+    await env.DB.prepare("UPDATE users SET must_change_password = 1 WHERE id = ?").bind(user.id).run();
+    const { res: signedIn, body } = await login(user.username, user.password);
+    expect(signedIn.status).toBe(200);
+    await probeSecuredOperations(body.token);
   });
 
   it("secured operations declare what a user who must enrol a second factor gets", async () => {
-    const user = await createUser();
-    const groupId = crypto.randomUUID();
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO groups (id, name, policy) VALUES (?, ?, ?)").bind(
-        groupId,
-        `g-${groupId}`,
-        JSON.stringify({ require_mfa: true }),
-      ),
-      env.DB.prepare("UPDATE users SET group_id = ? WHERE id = ?").bind(groupId, user.id),
-    ]);
-    const { res: signedIn, body } = await login(user.username, user.password);
-    expect(signedIn.status).toBe(200);
-    const secured = operations
-      .filter((o) => (o.op.security ?? []).length > 0)
-      .sort((a, b) => Number(a.op.operationId === "logout") - Number(b.op.operationId === "logout"));
-    for (const { method, path, op } of secured) {
-      const init: RequestInit = op.requestBody
-        ? { method: method.toUpperCase(), body: "{}", headers: { "content-type": "application/json" } }
-        : { method: method.toUpperCase() };
-      const res = await call(concrete(path), authed(body.token, init));
-      expectDeclared(`${method} ${path}`, op, res.status);
-    }
+    const user = await createSignedInUserInGroup({ require_mfa: true });
+    await probeSecuredOperations(user.token);
   });
 });

@@ -10,6 +10,13 @@ import { type RunningWorker, startWorker } from "./worker-process";
  * party is derived from the request's origin (development).
  */
 let worker: RunningWorker;
+
+/** base64url ⇄ bytes inside the page (plain JavaScript: it runs in Chromium, not here). */
+const IN_PAGE_BASE64URL = `
+  const toBytes = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+  const toB64url = (buffer) =>
+    btoa(String.fromCharCode(...new Uint8Array(buffer))).split("+").join("-").split("/").join("_").replace(/=*$/, "");
+`;
 const ADMIN = { username: "admin", password: "e2e-admin-password-long" };
 
 beforeAll(async () => {
@@ -46,13 +53,7 @@ describe("passkeys in a real browser (Chromium virtual authenticator)", () => {
       });
 
       const registered: unknown = await page.evaluate(`(async (admin) => {
-        const toBytes = (s) =>
-          Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
-        const toB64url = (buffer) =>
-          btoa(String.fromCharCode(...new Uint8Array(buffer)))
-            .split("+").join("-")
-            .split("/").join("_")
-            .replace(/=*$/, "");
+        ${IN_PAGE_BASE64URL}
         const post = (path, body) =>
           fetch(\`/api/v1/users\${path}\`, {
             method: "POST",
@@ -110,13 +111,7 @@ describe("passkeys in a real browser (Chromium virtual authenticator)", () => {
       expect(credentials[0]?.isResidentCredential).toBe(true);
 
       const signedIn: unknown = await page.evaluate(`(async () => {
-        const toBytes = (s) =>
-          Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
-        const toB64url = (buffer) =>
-          btoa(String.fromCharCode(...new Uint8Array(buffer)))
-            .split("+").join("-")
-            .split("/").join("_")
-            .replace(/=*$/, "");
+        ${IN_PAGE_BASE64URL}
         const options = await fetch("/api/v1/users/login/passkey/options", { method: "POST" });
         const o = await options.json();
         // Discoverable: no allowCredentials, no username.
