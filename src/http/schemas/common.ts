@@ -121,6 +121,9 @@ const ERROR_STATUSES: ErrorStatus[] = [...new Set(Object.values(ERROR_CODES).map
   (a, b) => a - b,
 );
 
+/** The 401 of a step-up route (`requireStepUp`, http/authenticate.ts), for `errors`. */
+export const STEP_UP_REQUIRED = "The last authentication is too old (`reauthentication_required`)";
+
 export const OkSchema = z.object({ ok: z.literal(true) }).openapi("Ok");
 
 /** The spellings of a boolean query parameter clients of the original API send, in any case. */

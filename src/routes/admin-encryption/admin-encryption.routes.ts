@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { REENCRYPT_CHUNK } from "../../domain/preferences/key-rotation";
 import { requireAdmin } from "../../http/authenticate";
-import { errorResponses, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { errorResponses, jsonContent, STEP_UP_REQUIRED, sessionSecurity } from "../../http/schemas/common";
 import { ReencryptResultSchema } from "./admin-encryption.schemas";
 
 export const reencryptKeys = createRoute({
@@ -21,7 +21,7 @@ export const reencryptKeys = createRoute({
     ...errorResponses({
       auth: "admin",
       errors: {
-        401: "The last authentication is too old (`reauthentication_required`)",
+        401: STEP_UP_REQUIRED,
         503: "ENCRYPTION_KEY missing or lacking a key the rows need (`encryption_not_configured`)",
       },
     }),

@@ -6,6 +6,7 @@ import {
   jsonContent,
   noSecurity,
   OkSchema,
+  STEP_UP_REQUIRED,
   sessionSecurity,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
@@ -80,7 +81,7 @@ export const updatePassword = createRoute({
       body: "json",
       errors: {
         400: "The account has no local password, it signs in through OIDC (`no_local_password`)",
-        401: "The last authentication is too old (`reauthentication_required`)",
+        401: STEP_UP_REQUIRED,
         403: "The current password is wrong (`wrong_password`)",
         429: "Too many attempts (`rate_limited`); see Retry-After",
       },

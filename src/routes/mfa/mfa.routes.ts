@@ -6,6 +6,7 @@ import {
   jsonContent,
   noSecurity,
   OkSchema,
+  STEP_UP_REQUIRED,
   sessionSecurity,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
@@ -21,7 +22,7 @@ import {
 
 const tags = ["Second factors"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };
-const stepUp = "The last authentication is too old (`reauthentication_required`)";
+const stepUp = STEP_UP_REQUIRED;
 const encryption = "ENCRYPTION_KEY is missing or malformed (`encryption_not_configured`)";
 
 export const getMfaStatus = createRoute({

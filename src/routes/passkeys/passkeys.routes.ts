@@ -6,6 +6,7 @@ import {
   jsonContent,
   noSecurity,
   OkSchema,
+  STEP_UP_REQUIRED,
   sessionSecurity,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
@@ -21,7 +22,7 @@ import {
 
 const tags = ["Passkeys"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };
-const stepUp = "The last authentication is too old (`reauthentication_required`)";
+const stepUp = STEP_UP_REQUIRED;
 const misconfigured = "WEBAUTHN_RP_ID / WEBAUTHN_ORIGINS are not set in production (`misconfigured`)";
 
 export const passkeyRegistrationOptions = createRoute({

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin, requireUser } from "../../http/authenticate";
-import { errorResponses, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { errorResponses, jsonContent, STEP_UP_REQUIRED, sessionSecurity } from "../../http/schemas/common";
 import { preferenceErrors as e } from "../../http/schemas/preferences";
 import { ImportQuery, ImportResultSchema } from "./preference-files.schemas";
 
@@ -21,7 +21,7 @@ export const exportConfig = createRoute({
     200: { content: { "application/yaml": { schema: z.string() } }, description: "YAML document" },
     ...errorResponses({
       auth: "admin",
-      errors: { 401: "The last authentication is too old (`reauthentication_required`)", 503: e.unreadable },
+      errors: { 401: STEP_UP_REQUIRED, 503: e.unreadable },
     }),
   },
 });
