@@ -20,8 +20,10 @@ import { appAccessRouter } from "./routes/app-access/app-access.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { identitiesRouter } from "./routes/identities/identities.index";
 import { meRouter } from "./routes/me/me.index";
+import { mfaRouter } from "./routes/mfa/mfa.index";
 import { mySessionsRouter } from "./routes/my-sessions/my-sessions.index";
 import { oidcRouter } from "./routes/oidc/oidc.index";
+import { passkeysRouter } from "./routes/passkeys/passkeys.index";
 import { preferenceFilesRouter } from "./routes/preference-files/preference-files.index";
 import { preferencesRouter } from "./routes/preferences/preferences.index";
 import { providerChecksRouter } from "./routes/provider-checks/provider-checks.index";
@@ -36,6 +38,8 @@ const createApi = () =>
     .route("/", accessTokensRouter)
     .route("/", oidcRouter)
     .route("/", meRouter)
+    .route("/", mfaRouter)
+    .route("/", passkeysRouter)
     .route("/", identitiesRouter)
     .route("/", mySessionsRouter)
     .route("/", preferencesRouter)

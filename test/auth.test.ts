@@ -1,12 +1,22 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, api, bodyAt, call, client, createSignedInUser, createUser, login } from "./helpers";
+import {
+  ADMIN,
+  api,
+  bodyAt,
+  call,
+  client,
+  createSignedInUser,
+  createUser,
+  login,
+  sessionFrom,
+} from "./helpers";
 import { auditActions, readUser, setUser } from "./seed";
 
 describe("POST /users/login/local", () => {
   it("signs in the bootstrap administrator, returning a token and a session cookie", async () => {
     const res = await login(ADMIN.username, ADMIN.password);
-    const body = await bodyAt(res, 200);
+    const body = await sessionFrom(res);
     expect(body.token).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     expect(Date.parse(body.expires_at)).toBeGreaterThan(Date.now());
     expect(res.headers.get("set-cookie")).toMatch(/^session=.+HttpOnly.*SameSite=Lax/i);

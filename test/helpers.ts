@@ -4,6 +4,8 @@ import type { AppType } from "../src/app";
 import { hashPassword } from "../src/domain/passwords/password-hash";
 import { createGroupWithMember, insertUser } from "./seed";
 
+import { bodyAt } from "./typed-response";
+
 export { bodyAt, expectStatus } from "./typed-response";
 
 export const BASE = "http://localhost:8787/api/v1";
@@ -90,10 +92,17 @@ export function login(username: string, password: string, ip = randomIp()) {
 /** A signed-in caller: the session token and a typed client that sends it. */
 export const signedIn = (token: string) => ({ token, api: client({ token }) });
 
+/** The session a sign-in answered with (not a second-factor challenge); fails the test otherwise. */
+export async function sessionFrom(res: Awaited<ReturnType<typeof login>>) {
+  const body = await bodyAt(res, 200);
+  if (!("token" in body)) throw new Error("expected a session, got a second-factor challenge");
+  return body;
+}
+
 async function signIn(username: string, password: string) {
   const res = await login(username, password);
   if (res.status !== 200) throw new Error(`login of ${username} failed: ${res.status}`);
-  const { token, user } = await res.json();
+  const { token, user } = await sessionFrom(res);
   return { ...signedIn(token), id: user.id };
 }
 

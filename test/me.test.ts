@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, bodyAt, call, client, createSignedInUser, createUser, login } from "./helpers";
+import { api, bodyAt, call, client, createSignedInUser, createUser, login, sessionFrom } from "./helpers";
 import { auditCount, bumpSessionEpoch, readUser, setUser } from "./seed";
 
 describe("GET /users/me", () => {
@@ -140,7 +140,7 @@ describe("PUT /users/password", () => {
 
   it("changes the password, keeps this session and ends every other one", async () => {
     const user = await createSignedInUser();
-    const other = await bodyAt(await login(user.username, user.password, "198.51.100.250"), 200);
+    const other = await sessionFrom(await login(user.username, user.password, "198.51.100.250"));
     const res = await change(user.token, user.password, "a brand new passphrase");
     expect(res.status).toBe(200);
     expect((await user.api.users.me.$get()).status).toBe(200);

@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   invalid_yaml: { status: 400, meaning: "The uploaded YAML is malformed or uses a forbidden feature" },
   invalid_state: { status: 400, meaning: "Unknown, expired, replayed or other-browser OIDC state" },
   invalid_login_code: { status: 400, meaning: "Unknown, used, expired or other-browser sign-in code" },
+  invalid_mfa_challenge: {
+    status: 400,
+    meaning: "Unknown, expired or used second-factor sign-in challenge",
+  },
   no_local_password: { status: 400, meaning: "The account signs in through OIDC and has no password" },
   unauthorized: { status: 401, meaning: "Not signed in, or the session ended" },
   reauthentication_required: {
@@ -23,9 +27,15 @@ export const ERROR_CODES = {
     meaning: "Sign in again first: this needs a recent proof of who you are",
   },
   invalid_credentials: { status: 401, meaning: "Wrong username or password (never says which)" },
+  invalid_passkey: {
+    status: 401,
+    meaning: "The passkey response is invalid, unknown, or for another challenge or site",
+  },
+  invalid_mfa_code: { status: 401, meaning: "Wrong, already used or expired second-factor code" },
   forbidden: { status: 403, meaning: "The caller's role does not allow this" },
   account_disabled: { status: 403, meaning: "The account is disabled or locked by an administrator" },
   password_change_required: { status: 403, meaning: "Change the password before anything else" },
+  mfa_enrollment_required: { status: 403, meaning: "Set up a second factor before anything else" },
   wrong_password: { status: 403, meaning: "The current password is wrong" },
   cross_site_request: {
     status: 403,
@@ -46,6 +56,8 @@ export const ERROR_CODES = {
   group_name_taken: { status: 409, meaning: "A group with this name exists" },
   reserved_group: { status: 409, meaning: "The `ungrouped` group cannot be renamed or deleted" },
   last_admin: { status: 409, meaning: "The change would leave no active administrator" },
+  mfa_already_enabled: { status: 409, meaning: "A TOTP authenticator is already active" },
+  mfa_not_enabled: { status: 409, meaning: "No such second factor is active or being enrolled" },
   password_changed: { status: 409, meaning: "The password changed meanwhile (a concurrent request)" },
   last_sign_in_method: { status: 409, meaning: "The change would leave the account no way to sign in" },
   api_key_limit: { status: 409, meaning: "The owner already has the most active API keys allowed" },

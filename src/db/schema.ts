@@ -59,6 +59,11 @@ export const users = sqliteTable(
      * revocation is global at once, unlike a KV delete.
      */
     sessionEpoch: integer("session_epoch").notNull().default(0),
+    /**
+     * Whether the user has an active second factor (a confirmed TOTP secret). Written in the same
+     * batch as the factor itself, so the authentication gate and the admin list read one column.
+     */
+    mfaEnabled: integer("mfa_enabled", { mode: "boolean" }).notNull().default(false),
     createdAt: timestamp("created_at").notNull().default(now),
     updatedAt: timestamp("updated_at").notNull().default(now),
     lastLoginAt: timestamp("last_login_at"),
@@ -195,6 +200,65 @@ export const apiKeys = sqliteTable(
     index("api_keys_user").on(t.userId, t.createdAt),
     index("api_keys_service_account").on(t.serviceAccountId, t.createdAt),
     check("api_keys_one_owner", sql`(${t.userId} IS NULL) <> (${t.serviceAccountId} IS NULL)`),
+  ],
+);
+
+/**
+ * A user's TOTP secret (RFC 6238), AES-GCM encrypted like provider keys (context `totp:<userId>`).
+ * `confirmedAt` null: enrolment started, not yet proven with a code. `lastUsedStep` is the last
+ * accepted time step: a code is only accepted for a later step, enforced by a conditional UPDATE.
+ */
+export const userTotp = sqliteTable("user_totp", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id),
+  keyId: text("key_id").notNull(),
+  ciphertext: text("ciphertext").notNull(),
+  confirmedAt: timestamp("confirmed_at"),
+  lastUsedStep: integer("last_used_step"),
+  createdAt: timestamp("created_at").notNull().default(now),
+});
+
+/** Single-use recovery codes, stored as SHA-256 of the (high-entropy) code; `usedAt` marks use. */
+export const userRecoveryCodes = sqliteTable(
+  "user_recovery_codes",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at"),
+    createdAt: timestamp("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/**
+ * WebAuthn credentials (passkeys). `publicKey` is the credential's public key as a JWK (JSON),
+ * ready for Web Crypto; `signCount` the last signature counter seen; `backupEligible` is fixed at
+ * registration (the spec's BE flag never changes), `backedUp` follows the BS flag.
+ */
+export const userPasskeys = sqliteTable(
+  "user_passkeys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** base64url of the credential id the authenticator chose. */
+    credentialId: text("credential_id").notNull(),
+    publicKey: text("public_key").notNull(),
+    algorithm: integer("algorithm").notNull(),
+    signCount: integer("sign_count").notNull().default(0),
+    backupEligible: integer("backup_eligible", { mode: "boolean" }).notNull().default(false),
+    backedUp: integer("backed_up", { mode: "boolean" }).notNull().default(false),
+    name: text("name").notNull(),
+    createdAt: timestamp("created_at").notNull().default(now),
+    lastUsedAt: timestamp("last_used_at"),
+  },
+  (t) => [
+    uniqueIndex("user_passkeys_credential_id_unique").on(t.credentialId),
+    index("user_passkeys_user_id").on(t.userId),
   ],
 );
 

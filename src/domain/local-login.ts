@@ -39,38 +39,73 @@ function lockedError(retryAfterSeconds: number): AppError {
   });
 }
 
-export interface PasswordCheck {
-  user: Pick<UserWithGroup, "id" | "failedAttempts" | "lockedUntil"> & { passwordHash: string };
-  password: string;
+/** The account-lockout state and identity a credential check needs. */
+export type LockoutSubject = Pick<UserWithGroup, "id" | "failedAttempts" | "lockedUntil">;
+
+export interface CredentialCheck {
+  user: LockoutSubject;
+  /** True when the credential is right; it runs only while the account is not locked. */
+  verify: () => Promise<boolean>;
+  /** Recorded as `reason` of the failure's audit entry (e.g. wrong_password, wrong_totp_code). */
+  reason: string;
   audit: (action: string, details: Record<string, unknown>) => ReturnType<typeof auditStatement>;
-  /** What a wrong password answers (sign-in: the generic 401; password change: wrong_password). */
+  /** What a wrong credential answers. */
   wrong: AppError;
 }
 
 /**
- * Checks a user's password under the account lockout, for sign-in and for password change alike:
- * while locked the answer is 429 whatever the password; a wrong one counts toward the lock.
+ * The one account lockout, for every credential a user proves (password at sign-in and password
+ * change, TOTP and recovery codes): while locked the answer is 429 whatever the credential; a
+ * wrong one counts toward the lock, with its audit entry in the same batch.
  */
-export async function verifyPasswordWithLockout(
-  db: Database,
-  config: ServiceConfig,
-  check: PasswordCheck,
-): Promise<void> {
+export async function verifyWithLockout(db: Database, config: ServiceConfig, check: CredentialCheck) {
   const now = Date.now();
   const locked = remainingSeconds(check.user.lockedUntil, now);
   if (locked > 0) throw lockedError(locked);
-  if (await verifyPassword(check.password, check.user.passwordHash)) return;
+  if (await check.verify()) return;
   const next = afterFailure(check.user.failedAttempts, config, now);
   await db.batch([
     userStatements.recordLoginFailure(db, check.user.id, next.failures, next.lockedUntil),
     check.audit(next.lockedUntil ? "auth.account_locked" : "auth.login_failed", {
-      reason: "wrong_password",
+      reason: check.reason,
       failures: next.failures,
     }),
   ]);
   if (next.lockedUntil) throw lockedError(next.seconds);
   throw check.wrong;
 }
+
+export interface PasswordCheck {
+  user: LockoutSubject & { passwordHash: string };
+  password: string;
+  audit: CredentialCheck["audit"];
+  /** What a wrong password answers (sign-in: the generic 401; password change: wrong_password). */
+  wrong: AppError;
+}
+
+/** `verifyWithLockout` for a password (sign-in, password change, re-authentication). */
+export async function verifyPasswordWithLockout(
+  db: Database,
+  config: ServiceConfig,
+  check: PasswordCheck,
+): Promise<void> {
+  await verifyWithLockout(db, config, {
+    user: check.user,
+    verify: () => verifyPassword(check.password, check.user.passwordHash),
+    reason: "wrong_password",
+    audit: check.audit,
+    wrong: check.wrong,
+  });
+}
+
+/**
+ * The outcome of a correct password: a finished sign-in, or (the user has a second factor) one
+ * that still needs it. In the second case nothing was reset: the failure counter keeps counting
+ * until the second factor is proven, so knowing the password does not buy fresh code guesses.
+ */
+export type LocalLoginResult =
+  | { user: UserWithGroup; secondFactorRequired: false }
+  | { user: UserWithGroup; secondFactorRequired: true };
 
 /**
  * Verifies local credentials. At most two D1 round trips: the lookup, then one batch holding the
@@ -82,7 +117,7 @@ export async function verifyLocalLogin(
   kv: KvStore,
   config: ServiceConfig,
   attempt: LoginAttempt,
-): Promise<UserWithGroup> {
+): Promise<LocalLoginResult> {
   const audit = (action: string, user: UserWithGroup | null, details: Record<string, unknown> = {}) =>
     auditStatement(db, {
       action,
@@ -127,6 +162,16 @@ export async function verifyLocalLogin(
   }
 
   const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(attempt.password) : undefined;
+  if (user.mfaEnabled) {
+    await db.batch([
+      userStatements.upgradePasswordHash(db, user.id, upgradedHash ?? user.passwordHash),
+      audit("auth.password_verified", user, { second_factor: "required" }),
+    ]);
+    return { user, secondFactorRequired: true };
+  }
   await db.batch([userStatements.recordLoginSuccess(db, user.id, upgradedHash), audit("auth.login", user)]);
-  return { ...user, failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date(now).toISOString() };
+  return {
+    user: { ...user, failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date(now).toISOString() },
+    secondFactorRequired: false,
+  };
 }

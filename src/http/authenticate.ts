@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { AppError, forbidden, unauthorized } from "../core/errors";
 import { readConfig } from "../core/settings";
 import type { CallerSnapshot } from "../domain/access-tokens/access-token";
+import { mustEnrollSecondFactor } from "../domain/mfa/mfa-requirement";
 import { canHoldSession, renewalDue, sessionIsLive } from "../domain/sessions/session-validity";
 import { readSession, renewSession, type SessionRecord } from "../storage/sessions";
 import { authUserQuery, toUserWithGroup, type UserWithGroup } from "../storage/users";
@@ -53,6 +54,7 @@ export const snapshotOf = (user: UserWithGroup): CallerSnapshot => ({
   status: user.status,
   identitySource: user.identitySource,
   mustChangePassword: user.mustChangePassword,
+  mfaEnabled: user.mfaEnabled,
   createdAt: user.createdAt,
   lastLoginAt: user.lastLoginAt,
 });
@@ -98,12 +100,30 @@ const anyCredential = (c: Context<AppEnv>) => readSessionToken(c) !== null || re
 
 /**
  * A user whose password was set by an administrator (reset, or created with
- * require_password_change) may only see who they are, change the password, or sign out.
+ * require_password_change) may only see who they are, change the password (re-authenticating
+ * for it), or sign out.
  */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
   "GET /api/v1/users/me",
   "PUT /api/v1/users/password",
   "POST /api/v1/users/logout",
+  // The password change needs a recent authentication (step-up).
+  "POST /api/v1/users/me/reauthenticate",
+]);
+
+/**
+ * A user who must have a second factor (MFA_REQUIRED_FOR_ADMINS, group policy `require_mfa`) and
+ * has none may only see who they are, enrol one (and re-authenticate for it), or sign out.
+ */
+const ALLOWED_BEFORE_MFA_ENROLMENT = new Set([
+  "GET /api/v1/users/me",
+  "POST /api/v1/users/logout",
+  "GET /api/v1/users/me/mfa",
+  "POST /api/v1/users/me/mfa/totp",
+  "POST /api/v1/users/me/mfa/totp/confirm",
+  "POST /api/v1/users/me/passkeys/options",
+  "POST /api/v1/users/me/passkeys",
+  "POST /api/v1/users/me/reauthenticate",
 ]);
 
 function enforcePasswordChange(c: Context<AppEnv>, user: CallerSnapshot): void {
@@ -156,6 +176,17 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const caller: Caller = { user: snapshotOf(auth.user), sessionId: auth.sessionId, via: "session" };
   c.set("caller", caller);
   enforcePasswordChange(c, caller.user);
+  // The password first: the second-factor gate applies once no password change is pending.
+  if (
+    !auth.user.mustChangePassword &&
+    !ALLOWED_BEFORE_MFA_ENROLMENT.has(`${c.req.method} ${c.req.path}`) &&
+    mustEnrollSecondFactor(auth.user, readConfig(c.env))
+  ) {
+    throw new AppError(
+      "mfa_enrollment_required",
+      "Set up a second factor first (POST /api/v1/users/me/mfa/totp)",
+    );
+  }
   await next();
 });
 

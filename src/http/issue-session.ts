@@ -25,7 +25,7 @@ export async function issueSession(
   c: Context<AppEnv>,
   user: UserWithGroup,
   method: SessionRecord["method"],
-  options: { cookie: boolean; proof?: AuthenticationProof },
+  options: { cookie: boolean; proof?: AuthenticationProof; amr?: string[] },
 ): Promise<IssuedSession> {
   const config = readConfig(c.env);
   const ttlSeconds = config.sessionTtlSeconds;
@@ -36,7 +36,10 @@ export async function issueSession(
     ip: clientIp(c),
     userAgent: c.req.header("user-agent") ?? null,
     ttlSeconds,
-    proof: options.proof ?? proofNow(method),
+    // How the user proved who they are (RFC 8176 values); by default the sign-in method, now.
+    proof:
+      options.proof ??
+      (options.amr ? { authTime: new Date().toISOString(), amr: options.amr } : proofNow(method)),
     idleSeconds: config.sessionIdleSeconds,
   });
   if (options.cookie) {

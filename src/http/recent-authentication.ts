@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { AppError } from "../core/errors";
+import { readConfig } from "../core/settings";
 import type { AppEnv } from "./app-env";
 import { callerSession } from "./authenticate";
 
@@ -30,3 +31,10 @@ export function requireRecentAuthentication(
     );
   }
 }
+
+/**
+ * Step-up for sensitive actions (password change, factors, roles, export, re-encryption): a proof
+ * within STEP_UP_MAX_AGE_SECONDS; the frontend re-authenticates (POST /users/me/reauthenticate).
+ */
+export const requireStepUp = (c: Context<AppEnv>) =>
+  requireRecentAuthentication(c, readConfig(c.env).stepUpMaxAgeSeconds);

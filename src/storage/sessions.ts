@@ -34,7 +34,7 @@ export interface SessionRecord {
   expiresAt: string;
   /** Last renewal (at most once per interval, docs/access-tokens.md); absent on older records. */
   lastSeenAt?: string;
-  method: "local" | "oidc";
+  method: "local" | "oidc" | "passkey";
   ip: string | null;
   userAgent: string | null;
   /**
@@ -147,6 +147,19 @@ export async function renewSession(kv: KvStore, id: string, record: SessionRecor
   const renewed = { ...record, lastSeenAt: new Date().toISOString() };
   await writeSession(kv, id, renewed, idleSeconds);
   return renewed;
+}
+
+/** A re-authentication: the session now records a fresh `authTime` and how it was proven. */
+export async function refreshSessionAuthentication(
+  kv: KvStore,
+  id: string,
+  record: SessionRecord,
+  amr: string[],
+  idleSeconds: number,
+) {
+  const refreshed = { ...record, authTime: new Date().toISOString(), amr };
+  await writeSession(kv, id, refreshed, idleSeconds);
+  return refreshed;
 }
 
 export async function readSession(kv: KvStore, parsed: ParsedToken): Promise<SessionRecord | null> {

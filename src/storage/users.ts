@@ -136,6 +136,9 @@ export const userStatements = {
         ...(newHash ? { passwordHash: newHash } : {}),
       })
       .where(eq(users.id, id)),
+  /** Rewrites the hash in place (a rehash with stronger parameters; the password is the same). */
+  upgradePasswordHash: (db: Database, id: string, hash: string) =>
+    db.update(users).set({ passwordHash: hash }).where(eq(users.id, id)),
   recordLoginFailure: (db: Database, id: string, failedAttempts: number, lockedUntil: string | null) =>
     db.update(users).set({ failedAttempts, lockedUntil }).where(eq(users.id, id)),
   /**
@@ -174,6 +177,7 @@ export interface UserListFilters {
   groupId?: string;
   status?: UserRow["status"];
   identitySource?: UserRow["identitySource"];
+  mfaEnabled?: boolean;
   sortBy: "created_at" | "username" | "last_login_at";
   sortOrder: "asc" | "desc";
   includeDeleted: boolean;
@@ -186,6 +190,7 @@ function listConditions(filters: UserListFilters): SQL | undefined {
   if (filters.status) conditions.push(eq(users.status, filters.status));
   if (filters.groupId) conditions.push(eq(users.groupId, filters.groupId));
   if (filters.identitySource) conditions.push(eq(users.identitySource, filters.identitySource));
+  if (filters.mfaEnabled !== undefined) conditions.push(eq(users.mfaEnabled, filters.mfaEnabled));
   if (filters.search) {
     // A plain substring test: LIKE patterns are capped at 50 bytes in D1 (a longer search was a 500),
     // and instr has no wildcards to escape.

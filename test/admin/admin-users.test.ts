@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, bodyAt, call, client, createSignedInUser, createUser, login, loginAdmin } from "../helpers";
+import {
+  api,
+  bodyAt,
+  call,
+  client,
+  createSignedInUser,
+  createUser,
+  login,
+  loginAdmin,
+  sessionFrom,
+} from "../helpers";
 import { auditActions, setUserByUsername } from "../seed";
 
 let admin: Awaited<ReturnType<typeof loginAdmin>>;
@@ -205,7 +215,7 @@ describe("require_password_change", () => {
     await users().$post({
       json: { username, password: "initial password 1", require_password_change: true },
     });
-    const { token } = await bodyAt(await login(username, "initial password 1"), 200);
+    const { token } = await sessionFrom(await login(username, "initial password 1"));
     const fresh = client({ token });
     expect(await (await fresh.users.me.$get()).json()).toMatchObject({ must_change_password: true });
     const blocked = await fresh.users.me.profile.$get();

@@ -10,7 +10,16 @@ import {
 } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
-import { BASE, bodyAt, call, createSignedInUser, login, loginAdmin, type RawRequest } from "../helpers";
+import {
+  BASE,
+  bodyAt,
+  call,
+  createSignedInUser,
+  login,
+  loginAdmin,
+  type RawRequest,
+  sessionFrom,
+} from "../helpers";
 import { storageCounts } from "../performance/server-timing";
 
 /**
@@ -307,7 +316,7 @@ describe("revocation bounds", () => {
   it("a password change in another session ends this one's writes at once", async () => {
     const user = await createSignedInUser();
     const token = await accessToken(user.token, short);
-    const body = await bodyAt(await login(user.username, user.password), 200);
+    const body = await sessionFrom(await login(user.username, user.password));
     const change = await call("/users/password", {
       method: "PUT",
       json: { current_password: user.password, new_password: "another good password 2" },

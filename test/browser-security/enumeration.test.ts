@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addressKey } from "../../src/core/client-address";
-import { bodyAt, call, createUser, login } from "../helpers";
+import { bodyAt, call, createUser, login, sessionFrom } from "../helpers";
 import { storageCounts } from "../performance/server-timing";
 
 /** Every header but the ones that differ per request anyway. */
@@ -23,7 +23,7 @@ describe("anonymous answers do not tell whether an account exists", () => {
     const user = await createUser();
     const res = await login(user.username, user.password);
     expect(storageCounts(res).d1).toBeGreaterThan(0); // the sign-in itself
-    const { token } = await bodyAt(res, 200);
+    const { token } = await sessionFrom(res);
     const me = await call("/users/me", { token });
     expect(me.headers.get("server-timing")).toMatch(/^d1;desc=/);
     expect((await call("/users/me")).headers.get("server-timing")).toBeNull();

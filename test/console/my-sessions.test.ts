@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bodyAt, call, createUser, login } from "../helpers";
+import { bodyAt, call, createUser, login, sessionFrom } from "../helpers";
 
 /** Signs the same user in from two devices and returns both tokens. */
 async function twoDevices() {
@@ -78,7 +78,7 @@ describe("/users/me/sessions", () => {
 
   it("ends all other sessions at once and keeps the current one", async () => {
     const { user, laptop, phone } = await twoDevices();
-    const third = await bodyAt(await login(user.username, user.password), 200);
+    const third = await sessionFrom(await login(user.username, user.password));
     const res = await call("/users/me/sessions", { token: laptop, method: "DELETE" });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ended: 2 });

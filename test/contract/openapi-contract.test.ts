@@ -1,6 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { bodyAt, call, createUser, login, loginAdmin, type RawRequest } from "../helpers";
+import {
+  bodyAt,
+  call,
+  createSignedInUserInGroup,
+  createUser,
+  login,
+  loginAdmin,
+  type RawRequest,
+  sessionFrom,
+} from "../helpers";
 import { setUser } from "../seed";
 
 /**
@@ -169,10 +178,8 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
     }
   });
 
-  it("secured operations declare what a user with a pending password change gets", async () => {
-    const user = await createUser();
-    await setUser(user.id, { mustChangePassword: true });
-    const { token } = await bodyAt(await login(user.username, user.password), 200);
+  /** Calls every secured operation with the token and checks each answer is declared. */
+  async function probeSecuredOperations(token: string) {
     // Logout last: it ends the session the others use.
     const secured = operations
       .filter((o) => (o.op.security ?? []).length > 0)
@@ -184,5 +191,17 @@ describe("OpenAPI contract: every operation answers only what it declares", () =
       const res = await call(concrete(path), { ...init, token });
       expectDeclared(`${method} ${path}`, op, res.status);
     }
+  }
+
+  it("secured operations declare what a user with a pending password change gets", async () => {
+    const user = await createUser();
+    await setUser(user.id, { mustChangePassword: true });
+    const { token } = await sessionFrom(await login(user.username, user.password));
+    await probeSecuredOperations(token);
+  });
+
+  it("secured operations declare what a user who must enrol a second factor gets", async () => {
+    const user = await createSignedInUserInGroup({ require_mfa: true });
+    await probeSecuredOperations(user.token);
   });
 });

@@ -88,6 +88,8 @@ beforeAll(async () => {
     BOOTSTRAP_ADMIN_USERNAME: ADMIN.username,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     ENCRYPTION_KEY: "k1:Xo9Wq0vC2cT3m0mLkUoF1yv0m7yH1JQ7o8c9x4eXb2Q=",
+    // The example key above is accepted only in development (docs/preferences.md).
+    ENVIRONMENT: "development",
     // e2e only: the fake provider listens on loopback.
     ALLOW_PRIVATE_PROVIDER_URLS: "true",
   });

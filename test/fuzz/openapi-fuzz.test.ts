@@ -77,8 +77,13 @@ function responseProblems(status: number, contentType: string, text: string): st
 
 const isLocalSignIn = (op: Operation) => op.method === "POST" && op.path === "/api/v1/users/login/local";
 /** Checks a password under the account lockout: a wrong one counts like a failed sign-in. */
-const checksPassword = (op: Operation) =>
-  isLocalSignIn(op) || (op.method === "PUT" && op.path === "/api/v1/users/password");
+const LOCKOUT_COUNTED = new Set([
+  "PUT /api/v1/users/password",
+  "POST /api/v1/users/me/reauthenticate",
+  "POST /api/v1/users/login/mfa",
+  "POST /api/v1/users/login/passkey",
+]);
+const checksPassword = (op: Operation) => isLocalSignIn(op) || LOCKOUT_COUNTED.has(`${op.method} ${op.path}`);
 const SIGN_IN_FAILURE_ACTIONS = new Set(["auth.login_failed", "auth.account_locked"]);
 
 /**

@@ -28,6 +28,8 @@ export interface Tamper {
   iatOffset?: number;
   /** How long ago the provider authenticated the user (`auth_time`); null leaves the claim out. */
   authTimeAgo?: number | null;
+  /** Authentication methods the provider reports (RFC 8176), e.g. ["pwd", "otp"]. */
+  amr?: string[];
 }
 
 // One key set per test isolate: the Worker caches the provider's JWKS, like any relying party.
@@ -74,6 +76,7 @@ export async function startFakeIdp(options: { advertiseIssParameter?: boolean } 
     };
     if (t.nonce !== null) claims.nonce = t.nonce ?? state.nonce;
     if (t.authTimeAgo !== null) claims.auth_time = now - (t.authTimeAgo ?? 0);
+    if (t.amr) claims.amr = t.amr;
     if (t.algNone) {
       const enc = (v: unknown) =>
         btoa(JSON.stringify(v)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");

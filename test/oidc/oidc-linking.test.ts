@@ -79,13 +79,17 @@ describe("starting a link needs a fresh proof of the account holder", () => {
 
   it("accepts a session whose password was just proved again by a password change", async () => {
     const user = await createSignedInUser();
-    await ageSessions(user.id, 600);
+    // Old enough to need a fresh proof for linking soon, young enough for the password change's step-up.
+    await ageSessions(user.id, 200);
     const changed = await call("/users/password", {
       method: "PUT",
       json: { current_password: user.password, new_password: "a brand new passphrase" },
       token: user.token,
     });
     expect(changed.status).toBe(200);
+    const { keys } = await env.KV.list({ prefix: `session:${user.id}:` });
+    const record: { authTime?: string } | null = await env.KV.get(keys[0]?.name ?? "", "json");
+    expect(Date.now() - Date.parse(record?.authTime ?? "")).toBeLessThan(10_000);
     expect((await startLink(user.token)).res.status).toBe(302);
   });
 

@@ -23,6 +23,7 @@ export interface CallerSnapshot {
   status: UserRow["status"];
   identitySource: UserRow["identitySource"];
   mustChangePassword: boolean;
+  mfaEnabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;
 }
@@ -47,6 +48,7 @@ const ClaimsSchema = z.object({
   name: z.string().nullable(),
   identity_source: z.enum(IDENTITY_SOURCES),
   must_change_password: z.boolean(),
+  mfa_enabled: z.boolean().default(false),
   created_at: z.string(),
   last_login_at: z.string().nullable(),
   exp: z.number(),
@@ -90,6 +92,7 @@ export async function signAccessToken(
     name: user.displayName,
     identity_source: user.identitySource,
     must_change_password: user.mustChangePassword,
+    mfa_enabled: user.mfaEnabled,
     created_at: user.createdAt,
     last_login_at: user.lastLoginAt,
   };
@@ -145,6 +148,7 @@ export async function verifyAccessToken(
         status: "ACTIVE",
         identitySource: c.identity_source,
         mustChangePassword: c.must_change_password,
+        mfaEnabled: c.mfa_enabled,
         createdAt: c.created_at,
         lastLoginAt: c.last_login_at,
       },

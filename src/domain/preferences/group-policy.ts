@@ -39,7 +39,11 @@ function checkProviders(section: Section, policy: SectionPolicy, ctx: z.Refineme
   if (policy.defaults?.provider) mention(policy.defaults.provider, ["defaults", "provider"]);
 }
 
-const GroupPolicyShape = z.strictObject(bySection(() => SectionPolicySchema.optional()));
+const GroupPolicyShape = z.strictObject({
+  ...bySection(() => SectionPolicySchema.optional()),
+  /** Members must have a second factor; until they enrol they can only enrol (docs/mfa.md). */
+  require_mfa: z.boolean().optional(),
+});
 
 /** Written policies must name known providers; stored ones are read by shape only (below). */
 export const GroupPolicySchema = GroupPolicyShape.superRefine((policy, ctx) => {

@@ -60,6 +60,8 @@ export interface RouteTraits {
   beforePasswordChange?: boolean;
   /** The scope a personal API key needs here (`requireScope`); the key may lack it (403). */
   scope?: string;
+  /** A `requireUser` route left open to a user who must enrol a second factor first (same file). */
+  beforeMfaEnrolment?: boolean;
   /** The request body the route reads, if any. */
   body?: "json" | "multipart";
   /** The route validates query, path or header parameters. */
@@ -84,11 +86,17 @@ function standardErrors(traits: RouteTraits): Partial<Record<ErrorStatus, string
     standard[415] = "The body is not `multipart/form-data` (`unsupported_media_type`)";
   }
   if (traits.auth !== "public") standard[401] = "Not signed in, or the session ended (`unauthorized`)";
-  if (traits.auth === "admin") {
-    standard[403] =
-      "Administrator role required (`forbidden`), or a password change is pending (`password_change_required`)";
-  } else if (traits.auth === "user" && !traits.beforePasswordChange) {
-    standard[403] = "A password change is pending (`password_change_required`)";
+  const gates = [
+    ...(traits.auth === "admin" ? ["administrator role required (`forbidden`)"] : []),
+    ...(traits.beforePasswordChange ? [] : ["a password change is pending (`password_change_required`)"]),
+    ...(traits.beforeMfaEnrolment
+      ? []
+      : ["a second factor must be set up first (`mfa_enrollment_required`)"]),
+  ];
+  if (traits.auth !== "public" && gates.length > 0) {
+    const sentence =
+      gates.length > 1 ? `${gates.slice(0, -1).join(", ")}, or ${gates.at(-1)}` : gates.join("");
+    standard[403] = sentence.charAt(0).toUpperCase() + sentence.slice(1);
   }
   if (traits.scope) {
     const lacking = `A personal API key without \`${traits.scope}\` (\`insufficient_scope\`)`;
@@ -128,6 +136,9 @@ const ERROR_STATUSES: ErrorStatus[] = [...new Set(Object.values(ERROR_CODES).map
   (a, b) => a - b,
 );
 
+/** The 401 of a step-up route (`requireStepUp`, http/authenticate.ts), for `errors`. */
+export const STEP_UP_REQUIRED = "The last authentication is too old (`reauthentication_required`)";
+
 export const OkSchema = z.object({ ok: z.literal(true) }).openapi("Ok");
 
 /** The spellings of a boolean query parameter clients of the original API send, in any case. */
@@ -144,6 +155,14 @@ export const booleanQuery = (fallback = false) =>
     .default(fallback ? "true" : "false")
     .transform((value) => value === "1" || value.toLowerCase() === "true")
     .openapi({ example: "true" });
+
+/** A boolean query filter: the same spellings as `booleanQuery`; absent means "either". */
+export const optionalBooleanQuery = z
+  .string()
+  .regex(BOOLEAN_SPELLINGS, "Expected true, false, 1 or 0")
+  .optional()
+  .transform((value) => (value === undefined ? undefined : value === "1" || value.toLowerCase() === "true"))
+  .openapi({ example: "true" });
 
 export const PaginationSchema = z
   .object({

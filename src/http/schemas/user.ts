@@ -15,6 +15,7 @@ export const UserSchema = z
     status: z.enum(USER_STATUSES),
     identity_source: z.enum(IDENTITY_SOURCES),
     must_change_password: z.boolean(),
+    mfa_enabled: z.boolean().openapi({ description: "The user has an active second factor" }),
     created_at: z.string(),
     last_login_at: z.string().nullable(),
   })
@@ -46,6 +47,7 @@ export function toUserWire(user: CallerSnapshot): z.infer<typeof UserSchema> {
     status: user.status,
     identity_source: user.identitySource,
     must_change_password: user.mustChangePassword,
+    mfa_enabled: user.mfaEnabled,
     created_at: user.createdAt,
     last_login_at: user.lastLoginAt,
   };

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { REENCRYPT_CHUNK } from "../../domain/preferences/key-rotation";
 import { requireAdmin } from "../../http/authenticate";
-import { errorResponses, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { errorResponses, jsonContent, STEP_UP_REQUIRED, sessionSecurity } from "../../http/schemas/common";
 import { ReencryptResultSchema } from "./admin-encryption.schemas";
 
 export const reencryptKeys = createRoute({
@@ -12,14 +12,18 @@ export const reencryptKeys = createRoute({
   summary: "Re-encrypt stored API keys under the current ENCRYPTION_KEY",
   description:
     `Step 3 of a key rotation (docs/preferences.md): re-encrypts up to ${REENCRYPT_CHUNK} keys per call that ` +
-    "are still under an older key. Repeat until `remaining` is 0, then remove the old key from ENCRYPTION_KEY.",
+    "are still under an older key. Repeat until `remaining` is 0, then remove the old key from ENCRYPTION_KEY. " +
+    "Needs a recent authentication.",
   security: sessionSecurity,
   middleware: requireAdmin,
   responses: {
     200: jsonContent(ReencryptResultSchema, "Progress"),
     ...errorResponses({
       auth: "admin",
-      errors: { 503: "ENCRYPTION_KEY missing or lacking a key the rows need (`encryption_not_configured`)" },
+      errors: {
+        401: STEP_UP_REQUIRED,
+        503: "ENCRYPTION_KEY missing or lacking a key the rows need (`encryption_not_configured`)",
+      },
     }),
   },
 });

@@ -2,8 +2,10 @@ import type { Context } from "hono";
 import { AppError, notFound } from "../../core/errors";
 import { nowIso } from "../../core/time";
 import { UNGROUPED_GROUP_ID } from "../../db/schema";
+import { resetSecondFactors } from "../../domain/mfa/second-factor";
 import { newPasswordColumns } from "../../domain/passwords/new-password";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
+import { requireStepUp } from "../../http/recent-authentication";
 import { auditBase, auditEntry } from "../../http/request-context";
 import { paginationOf } from "../../http/schemas/common";
 import { profileUpdateToColumns } from "../../http/schemas/profile-fields";
@@ -70,6 +72,7 @@ export const listUsersHandler: AppRouteHandler<typeof routes.listUsersRoute> = a
     groupId: q.group_id,
     status: q.status,
     identitySource: q.identity_source,
+    mfaEnabled: q.mfa_enabled,
     sortBy: q.sort_by,
     sortOrder: q.sort_order,
     includeDeleted: q.include_deleted,
@@ -144,6 +147,7 @@ export const patchUserHandler: AppRouteHandler<typeof routes.patchUser> = async 
 };
 
 export const setRoleHandler: AppRouteHandler<typeof routes.setRole> = async (c) => {
+  requireStepUp(c);
   const { role } = c.req.valid("json");
   return change(c, {
     userId: c.req.valid("param").uid,
@@ -261,4 +265,17 @@ export const endSessionsHandler: AppRouteHandler<typeof routes.endSessions> = as
     alsoRun: remove_identities ? removeAllIdentities(c, uid) : [],
   });
   return c.json({ ended: before.length }, 200);
+};
+
+export const disableUserMfaHandler: AppRouteHandler<typeof routes.disableUserMfa> = async (c) => {
+  requireStepUp(c);
+  const uid = c.req.valid("param").uid;
+  const target = await findUserWithGroupById(c.var.db, uid);
+  if (!target || target.deletedAt) throw notFound("User");
+  await resetSecondFactors(c.var.db, uid, auditBase(c, { targetId: uid }));
+  // The epoch bump in the batch ended every session; deleting the keys is housekeeping.
+  await deleteUserSessions(c.var.kv, uid);
+  const user = await findUserWithGroupById(c.var.db, uid);
+  if (!user) throw notFound("User");
+  return c.json(toAdminUserWire(user), 200);
 };

@@ -14,4 +14,5 @@ export const adminUsersRouter = createRouter()
   .openapi(r.resetPassword, h.resetPasswordHandler)
   .openapi(r.deleteUser, h.deleteUserHandler)
   .openapi(r.listSessions, h.listSessionsHandler)
-  .openapi(r.endSessions, h.endSessionsHandler);
+  .openapi(r.endSessions, h.endSessionsHandler)
+  .openapi(r.disableUserMfa, h.disableUserMfaHandler);

@@ -31,6 +31,7 @@ const common = {
 };
 const noUser = "No such user (`not_found`)";
 const lastAdmin = "It would leave no active administrator (`last_admin`)";
+const stepUp = "The administrator's last authentication is too old (`reauthentication_required`)";
 /** The errors of a route on one user (`{uid}`): admin-only, validated, 404 for an unknown user. */
 const userErrors = (traits: Omit<RouteTraits, "auth" | "params"> = {}) =>
   errorResponses({ auth: "admin", params: true, ...traits, errors: { 404: noUser, ...traits.errors } });
@@ -97,11 +98,13 @@ export const setRole = createRoute({
   method: "put",
   path: `${base}/{uid}/role`,
   summary: "Set a user's role",
-  description: "Refused with 409 when it would leave no active administrator (also for self-demotion).",
+  description:
+    "Refused with 409 when it would leave no active administrator (also for self-demotion). Needs a " +
+    "recent authentication.",
   request: { params: UserIdParams, body: jsonBody(RoleUpdateSchema) },
   responses: {
     ...userResponse("The updated user"),
-    ...userErrors({ body: "json", errors: { 409: lastAdmin } }),
+    ...userErrors({ body: "json", errors: { 401: stepUp, 409: lastAdmin } }),
   },
 });
 
@@ -191,5 +194,21 @@ export const endSessions = createRoute({
     ...userErrors({
       errors: { 409: "remove_identities for an account without a password (`last_sign_in_method`)" },
     }),
+  },
+});
+
+export const disableUserMfa = createRoute({
+  ...common,
+  operationId: "disableUserMfa",
+  method: "post",
+  path: `${base}/{uid}/mfa/disable`,
+  summary: "Reset a user's second factors",
+  description:
+    "Removes the user's TOTP authenticator and recovery codes and ends all of their sessions; audited. " +
+    "For a user who lost their authenticator. Needs a recent authentication of the administrator.",
+  request: { params: UserIdParams },
+  responses: {
+    ...userResponse("The updated user"),
+    ...userErrors({ errors: { 401: stepUp } }),
   },
 });

@@ -1,6 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { IDENTITY_SOURCES, USER_ROLES, USER_STATUSES } from "../../db/schema";
-import { booleanQuery, PaginationSchema, pageQuery, passwordInput } from "../../http/schemas/common";
+import {
+  booleanQuery,
+  optionalBooleanQuery,
+  PaginationSchema,
+  pageQuery,
+  passwordInput,
+} from "../../http/schemas/common";
 import { displayNameField, emailField } from "../../http/schemas/profile-fields";
 import { AdminUserSchema } from "../../http/schemas/user";
 import type { SessionSummary } from "../../storage/sessions";
@@ -20,6 +26,8 @@ export const ListUsersQuery = z.object({
   group_id: z.string().max(64).optional(),
   status: z.enum(USER_STATUSES).optional(),
   identity_source: z.enum(IDENTITY_SOURCES).optional(),
+  /** Only users with (true) or without (false) an active second factor. */
+  mfa_enabled: optionalBooleanQuery,
   sort_by: z.enum(["created_at", "username", "last_login_at"]).default("created_at"),
   sort_order: z.enum(["asc", "desc"]).default("desc"),
   include_deleted: booleanQuery(),

@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../http/authenticate";
 import {
   errorResponses,
@@ -6,10 +6,11 @@ import {
   jsonContent,
   noSecurity,
   OkSchema,
+  STEP_UP_REQUIRED,
   sessionSecurity,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
-import { LocalLoginRequestSchema, PasswordUpdateRequestSchema } from "./auth.schemas";
+import { LocalLoginRequestSchema, MfaRequiredSchema, PasswordUpdateRequestSchema } from "./auth.schemas";
 
 const tags = ["Sign-in"];
 
@@ -21,11 +22,16 @@ export const loginLocal = createRoute({
   summary: "Local Authentication Fallback",
   description:
     "Signs in with a local username and password. Sets the session cookie and returns the same token for " +
-    "clients that use `Authorization: Bearer`. Consecutive failures lock the account for a growing interval.",
+    "clients that use `Authorization: Bearer`. Consecutive failures lock the account for a growing interval. " +
+    "When the user has a second factor, a correct password answers `mfa_required` with a challenge " +
+    "instead (no session, no cookie): finish with `POST /users/login/mfa`.",
   security: noSecurity,
   request: { body: jsonBody(LocalLoginRequestSchema) },
   responses: {
-    200: jsonContent(SessionResponseSchema, "Signed in"),
+    200: jsonContent(
+      z.union([SessionResponseSchema, MfaRequiredSchema]),
+      "Signed in, or the password was right and the second factor is needed",
+    ),
     ...errorResponses({
       auth: "public",
       body: "json",
@@ -50,7 +56,7 @@ export const logout = createRoute({
   middleware: requireUser,
   responses: {
     200: jsonContent(OkSchema, "Signed out"),
-    ...errorResponses({ auth: "user", beforePasswordChange: true }),
+    ...errorResponses({ auth: "user", beforePasswordChange: true, beforeMfaEnrolment: true }),
   },
 });
 
@@ -62,7 +68,8 @@ export const updatePassword = createRoute({
   summary: "Update User Password",
   description:
     "Changes the signed-in user's password. Requires the current password; the new one must meet the " +
-    "password policy. Every other session of the user ends; the calling session stays signed in.",
+    "password policy. Every other session of the user ends; the calling session stays signed in. Needs a " +
+    "recent authentication (step-up).",
   security: sessionSecurity,
   middleware: requireUser,
   request: { body: jsonBody(PasswordUpdateRequestSchema) },
@@ -74,6 +81,7 @@ export const updatePassword = createRoute({
       body: "json",
       errors: {
         400: "The account has no local password, it signs in through OIDC (`no_local_password`)",
+        401: STEP_UP_REQUIRED,
         403: "The current password is wrong (`wrong_password`)",
         429: "Too many attempts (`rate_limited`); see Retry-After",
       },

@@ -23,7 +23,12 @@ export const getMe = createRoute({
     "ACCESS_TOKEN_TTL_SECONDS old).",
   responses: {
     200: jsonContent(UserSchema, "The signed-in user"),
-    ...errorResponses({ auth: "user", beforePasswordChange: true, scope: "profile:read" }),
+    ...errorResponses({
+      auth: "user",
+      beforePasswordChange: true,
+      beforeMfaEnrolment: true,
+      scope: "profile:read",
+    }),
   },
 });
 

@@ -3,6 +3,7 @@ import { randomToken, sha256Hex } from "../../core/crypto";
 import { AppError, invalid } from "../../core/errors";
 import { readConfig } from "../../core/settings";
 import { nowIso } from "../../core/time";
+import { providerAmr, providerProvedSecondFactor } from "../../domain/mfa/provider-second-factor";
 import { allowedFrontendUri, withParams } from "../../domain/oidc/frontend-uri";
 import {
   buildAuthorizationRequest,
@@ -22,6 +23,7 @@ import { throttle } from "../../http/rate-limit";
 import { RECENT_AUTHENTICATION_SECONDS, requireRecentAuthentication } from "../../http/recent-authentication";
 import { clientKey, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
+import { createMfaChallenge } from "../../storage/mfa-challenges";
 import {
   issueLoginCode,
   type OidcStateRecord,
@@ -110,10 +112,15 @@ const invalidState = (detail: string) => new AppError("invalid_state", detail);
  * Worker's own origin gets a one-time login code bound to it (and no cookie session it could not
  * use); every other frontend gets the cookie session only.
  */
-async function signedInDestination(c: Ctx, user: UserWithGroup, record: OidcStateRecord): Promise<string> {
+async function signedInDestination(
+  c: Ctx,
+  user: UserWithGroup,
+  record: OidcStateRecord,
+  amr: string[],
+): Promise<string> {
   const frontendOrigin = new URL(record.frontendUri).origin;
   if (!record.codeChallenge || frontendOrigin === new URL(c.req.url).origin) {
-    await issueSession(c, user, "oidc", { cookie: true });
+    await issueSession(c, user, "oidc", { cookie: true, amr });
     return record.frontendUri;
   }
   const loginCode = await issueLoginCode(c.var.kv, {
@@ -153,7 +160,19 @@ export const loginCallbackHandler: AppRouteHandler<typeof loginCallback> = async
       origin: requestOrigin(c),
     });
     if (link) return c.redirect(withParams(record.frontendUri, { linked: "true" }), 302);
-    return c.redirect(await signedInDestination(c, user, record), 302);
+    if (user.mfaEnabled && !providerProvedSecondFactor(identity.claims, readConfig(c.env))) {
+      // Second factor (docs/mfa.md): no session yet; the frontend finishes with POST /users/login/mfa.
+      const challenge = await createMfaChallenge(c.var.kv, {
+        userId: user.id,
+        epoch: user.sessionEpoch,
+        method: "oidc",
+        amr: providerAmr(identity.claims),
+        createdAt: new Date().toISOString(),
+        frontendUri: record.frontendUri,
+      });
+      return c.redirect(withParams(record.frontendUri, { mfa_challenge: challenge }), 302);
+    }
+    return c.redirect(await signedInDestination(c, user, record, providerAmr(identity.claims)), 302);
   } catch (error) {
     const code = error instanceof OidcCallbackError ? error.code : "invalid_response";
     if (!(error instanceof OidcCallbackError))

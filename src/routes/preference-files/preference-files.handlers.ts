@@ -2,10 +2,12 @@ import { AppError } from "../../core/errors";
 import { diffUpdate, exportYaml, parseImport } from "../../domain/preferences/yaml-io";
 import type { AppRouteHandler } from "../../http/app-env";
 import { myPreferences, writeMyPreferences } from "../../http/preferences-request";
+import { requireStepUp } from "../../http/recent-authentication";
 import { toPreferencesWire } from "../../http/schemas/preferences";
 import type { exportConfig, importConfig } from "./preference-files.routes";
 
 export const exportConfigHandler: AppRouteHandler<typeof exportConfig> = (c) => {
+  requireStepUp(c);
   const { user } = c.var.auth;
   const yaml = exportYaml(myPreferences(c), user.username);
   const filename = `preferences-${user.username.replace(/[^A-Za-z0-9._-]/g, "_")}.yaml`;

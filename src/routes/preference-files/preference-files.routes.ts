@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin, requireUser } from "../../http/authenticate";
-import { errorResponses, jsonContent, sessionSecurity } from "../../http/schemas/common";
+import { errorResponses, jsonContent, STEP_UP_REQUIRED, sessionSecurity } from "../../http/schemas/common";
 import { preferenceErrors as e } from "../../http/schemas/preferences";
 import { ImportQuery, ImportResultSchema } from "./preference-files.schemas";
 
@@ -15,10 +15,14 @@ export const exportConfig = createRoute({
   method: "get",
   path: "/users/me/config/export",
   summary: "Export Configurations to YAML",
-  description: "The caller's preferences as YAML (administrators only), secrets masked.",
+  description:
+    "The caller's preferences as YAML (administrators only), secrets masked. Needs a recent authentication.",
   responses: {
     200: { content: { "application/yaml": { schema: z.string() } }, description: "YAML document" },
-    ...errorResponses({ auth: "admin", errors: { 503: e.unreadable } }),
+    ...errorResponses({
+      auth: "admin",
+      errors: { 401: STEP_UP_REQUIRED, 503: e.unreadable },
+    }),
   },
 });
 

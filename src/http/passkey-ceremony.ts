@@ -1,0 +1,135 @@
+import { Buffer } from "node:buffer";
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { randomToken, sha256Hex } from "../core/crypto";
+import { AppError } from "../core/errors";
+import { isPlainHttpLoopback } from "../core/hosts";
+import { readConfig } from "../core/settings";
+import {
+  type AssertionResult,
+  fromB64url,
+  type RelyingParty,
+  relyingParty,
+  verifyAssertion,
+} from "../domain/mfa/passkeys";
+import { auditStatement } from "../storage/audit";
+import { findPasskeyByCredentialId, type PasskeyRow, passkeyStatements } from "../storage/passkeys";
+import {
+  saveWebauthnChallenge,
+  takeWebauthnChallenge,
+  WEBAUTHN_CHALLENGE_TTL_SECONDS,
+  type WebauthnChallengeRecord,
+} from "../storage/webauthn-challenges";
+import type { AppEnv } from "./app-env";
+import { auditBase } from "./request-context";
+
+/**
+ * The HTTP half of a WebAuthn ceremony, shared by passkey registration and sign-in and by the
+ * second-factor step: challenges bound to the browser like OIDC state (KV record + HttpOnly
+ * cookie holding the binding secret, consumed with the challenge), and an assertion checked
+ * against a stored passkey with its counter recorded by a conditional UPDATE.
+ */
+type Ctx = Context<AppEnv>;
+const BINDING_COOKIE = "webauthn_binding";
+const COOKIE_PATH = "/api/v1/users";
+
+export const passkeyRefused = (why: string) => new AppError("invalid_passkey", `Passkey refused: ${why}`);
+export const relyingPartyOf = (c: Ctx): RelyingParty => relyingParty(readConfig(c.env), c.req.url);
+
+export async function issueWebauthnChallenge(
+  c: Ctx,
+  purpose: WebauthnChallengeRecord["purpose"],
+  userId: string | null,
+): Promise<string> {
+  const challenge = randomToken();
+  const binding = randomToken();
+  await saveWebauthnChallenge(c.var.kv, challenge, {
+    purpose,
+    userId,
+    bindingHash: await sha256Hex(binding),
+    createdAt: new Date().toISOString(),
+  });
+  setCookie(c, BINDING_COOKIE, binding, {
+    httpOnly: true,
+    sameSite: "Strict",
+    path: COOKIE_PATH,
+    maxAge: WEBAUTHN_CHALLENGE_TTL_SECONDS,
+    secure: !isPlainHttpLoopback(new URL(c.req.url)),
+  });
+  c.header("Cache-Control", "no-store");
+  return challenge;
+}
+
+/** The challenge the browser signed (read from clientDataJSON), taken once, checked against this browser. */
+export async function takeSignedChallenge(
+  c: Ctx,
+  clientDataJSON: string,
+  purpose: WebauthnChallengeRecord["purpose"],
+) {
+  let challenge: unknown;
+  try {
+    challenge = JSON.parse(new TextDecoder().decode(fromB64url(clientDataJSON))).challenge;
+  } catch {
+    throw passkeyRefused("malformed clientDataJSON");
+  }
+  const record = typeof challenge === "string" ? await takeWebauthnChallenge(c.var.kv, challenge) : null;
+  if (!record || typeof challenge !== "string" || record.purpose !== purpose) {
+    throw passkeyRefused("unknown, expired or used challenge");
+  }
+  const binding = getCookie(c, BINDING_COOKIE);
+  deleteCookie(c, BINDING_COOKIE, { path: COOKIE_PATH });
+  if (!binding || (await sha256Hex(binding)) !== record.bindingHash) {
+    throw passkeyRefused("challenge of another browser");
+  }
+  return { challenge, record };
+}
+
+export interface AssertionInput {
+  id: string;
+  response: {
+    clientDataJSON: string;
+    authenticatorData: string;
+    signature: string;
+    userHandle?: string | null;
+  };
+}
+
+/**
+ * A sign-in assertion: challenge (this browser's, single use), the stored passkey, the signature,
+ * the counter (a regression is refused and audited) and the conditional counter update.
+ */
+export async function checkPasskeyAssertion(c: Ctx, credential: AssertionInput): Promise<PasskeyRow> {
+  const { challenge } = await takeSignedChallenge(c, credential.response.clientDataJSON, "login");
+  const db = c.var.primaryDb;
+  const passkey = await findPasskeyByCredentialId(db, credential.id);
+  if (!passkey) throw passkeyRefused("unknown credential");
+  const handle = credential.response.userHandle;
+  if (handle && handle !== Buffer.from(passkey.userId).toString("base64url"))
+    throw passkeyRefused("wrong user handle");
+  const result: AssertionResult = await verifyAssertion(
+    credential.response,
+    passkey,
+    challenge,
+    relyingPartyOf(c),
+  );
+  const origin = auditBase(c, { actorId: passkey.userId, targetId: passkey.userId });
+  if (!result.ok) {
+    await auditStatement(db, {
+      ...origin,
+      action: result.reason === "counter_regressed" ? "auth.passkey_counter_regressed" : "auth.login_failed",
+      details: { reason: result.reason, passkey_id: passkey.id },
+    }).run();
+    throw passkeyRefused(
+      result.reason === "counter_regressed" ? "signature counter went backwards" : "invalid assertion",
+    );
+  }
+  const used = await passkeyStatements.recordUse(
+    db,
+    passkey.id,
+    passkey.signCount,
+    result.signCount,
+    result.backedUp,
+  );
+  if (used.length === 0) throw passkeyRefused("used concurrently");
+  return passkey;
+}

@@ -1,0 +1,202 @@
+import { AppError, invalid } from "../../core/errors";
+import { readConfig } from "../../core/settings";
+import { verifyPasswordWithLockout, verifyWithLockout } from "../../domain/local-login";
+import { mustHaveSecondFactor } from "../../domain/mfa/mfa-requirement";
+import {
+  confirmTotpEnrolment,
+  removeTotp,
+  replaceRecoveryCodes,
+  type SecondFactorProof,
+  secondFactorMethods,
+  startTotpEnrolment,
+  verifySecondFactor,
+} from "../../domain/mfa/second-factor";
+import { TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "../../domain/mfa/totp";
+import { loadKeyRing } from "../../domain/preferences/key-encryption";
+import { canHoldSession } from "../../domain/sessions/session-validity";
+import type { AppRouteHandler } from "../../http/app-env";
+import { callerSession } from "../../http/authenticate";
+import { issueSession } from "../../http/issue-session";
+import { checkPasskeyAssertion, passkeyRefused } from "../../http/passkey-ceremony";
+import { throttle } from "../../http/rate-limit";
+import { requireStepUp } from "../../http/recent-authentication";
+import { auditBase, auditEntry, clientIp, clientKey } from "../../http/request-context";
+import { toSessionWire } from "../../http/schemas/user";
+import { auditStatement } from "../../storage/audit";
+import { deleteMfaChallenge, readMfaChallenge } from "../../storage/mfa-challenges";
+import { findSecondFactors } from "../../storage/mfa-factors";
+import { refreshSessionAuthentication } from "../../storage/sessions";
+import { findUserWithGroupById, userStatements } from "../../storage/users";
+import type * as routes from "./mfa.routes";
+
+/** The key ring, only loaded when a TOTP secret is read or written (503 when not configured). */
+const keyRing = (env: Env) => loadKeyRing(env.ENCRYPTION_KEY);
+
+/** The proof in a body that may carry `code` or `recovery_code`, or null for neither. */
+function proofOf(body: { code?: string; recovery_code?: string }): SecondFactorProof | null {
+  if (body.code !== undefined) return { totpCode: body.code };
+  if (body.recovery_code !== undefined) return { recoveryCode: body.recovery_code };
+  return null;
+}
+
+export const getMfaStatusHandler: AppRouteHandler<typeof routes.getMfaStatus> = async (c) => {
+  const { user } = c.var.auth;
+  const factors = await findSecondFactors(c.var.db, user.id);
+  return c.json(
+    {
+      mfa_enabled: user.mfaEnabled,
+      mfa_required: mustHaveSecondFactor(user, readConfig(c.env)),
+      totp: { enabled: factors.totp, pending: factors.totpPending },
+      recovery_codes: factors.recoveryCodes,
+      passkeys: factors.passkeys,
+      methods: secondFactorMethods(factors),
+    },
+    200,
+  );
+};
+
+export const startTotpHandler: AppRouteHandler<typeof routes.startTotp> = async (c) => {
+  requireStepUp(c);
+  const enrolment = await startTotpEnrolment(c.var.db, await keyRing(c.env), c.var.auth.user, auditBase(c));
+  c.header("Cache-Control", "no-store");
+  return c.json(
+    {
+      secret: enrolment.secret,
+      otpauth_uri: enrolment.uri,
+      qr_svg: enrolment.qrSvg,
+      period: TOTP_PERIOD_SECONDS,
+      digits: TOTP_DIGITS,
+    },
+    201,
+  );
+};
+
+export const confirmTotpHandler: AppRouteHandler<typeof routes.confirmTotp> = async (c) => {
+  requireStepUp(c);
+  const { code } = c.req.valid("json");
+  await throttle(c.env.LOGIN_LIMITER, `mfa-confirm:${c.var.auth.user.id}`, "Too many attempts; slow down");
+  const codes = await confirmTotpEnrolment(
+    c.var.db,
+    await keyRing(c.env),
+    c.var.auth.user,
+    code,
+    auditBase(c),
+  );
+  c.header("Cache-Control", "no-store");
+  return c.json({ recovery_codes: codes }, 200);
+};
+
+export const disableTotpHandler: AppRouteHandler<typeof routes.disableTotp> = async (c) => {
+  requireStepUp(c);
+  await removeTotp(c.var.db, c.var.auth.user, auditBase(c));
+  return c.json({ ok: true as const }, 200);
+};
+
+export const regenerateRecoveryCodesHandler: AppRouteHandler<typeof routes.regenerateRecoveryCodes> = async (
+  c,
+) => {
+  requireStepUp(c);
+  const codes = await replaceRecoveryCodes(c.var.db, c.var.auth.user, auditBase(c));
+  c.header("Cache-Control", "no-store");
+  return c.json({ recovery_codes: codes }, 200);
+};
+
+export const reauthenticateHandler: AppRouteHandler<typeof routes.reauthenticate> = async (c) => {
+  const body = c.req.valid("json");
+  const { user } = c.var.auth;
+  const { sessionId, session } = callerSession(c);
+  const config = readConfig(c.env);
+  await throttle(c.env.LOGIN_LIMITER, `reauth:${user.id}`, "Too many attempts; slow down");
+  if (!user.passwordHash && !user.mfaEnabled) {
+    throw new AppError("no_local_password", "This account signs in through OIDC: sign in again there");
+  }
+  const proof = proofOf(body);
+  if (user.passwordHash && body.password === undefined)
+    throw invalid(["body", "password"], "Password required");
+  if (!user.passwordHash && body.password !== undefined) {
+    throw new AppError("no_local_password", "This account has no password; send the second factor only");
+  }
+  if (user.mfaEnabled && !proof) {
+    throw invalid(["body", "code"], "A TOTP code or a recovery code is required");
+  }
+  if (!user.mfaEnabled && proof) throw invalid(["body", "code"], "This account has no second factor");
+  const amr: string[] = [];
+  const audit = (action: string, details: Record<string, unknown>) =>
+    auditStatement(c.var.db, auditEntry(c, action, {}, details));
+  if (user.passwordHash && body.password !== undefined) {
+    await verifyPasswordWithLockout(c.var.db, config, {
+      user: { ...user, passwordHash: user.passwordHash },
+      password: body.password,
+      audit,
+      wrong: new AppError("wrong_password", "The password is wrong"),
+    });
+    amr.push("pwd");
+  }
+  if (proof) {
+    const factor = await verifySecondFactor(c.var.db, () => keyRing(c.env), config, {
+      user,
+      proof,
+      origin: auditBase(c),
+    });
+    amr.push(factor, "mfa");
+  }
+  const refreshed = await refreshSessionAuthentication(
+    c.var.kv,
+    sessionId,
+    session,
+    amr,
+    config.sessionIdleSeconds,
+  );
+  await audit("auth.reauthenticated", { amr }).run();
+  return c.json({ auth_time: refreshed.authTime ?? refreshed.createdAt, amr }, 200);
+};
+
+const invalidChallenge = () =>
+  new AppError("invalid_mfa_challenge", "Unknown, expired or used sign-in challenge: sign in again");
+
+export const loginMfaHandler: AppRouteHandler<typeof routes.loginMfa> = async (c) => {
+  const body = c.req.valid("json");
+  const config = readConfig(c.env);
+  await throttle(
+    c.env.LOGIN_LIMITER,
+    `login:${clientKey(c)}`,
+    "Too many attempts from this client; slow down",
+  );
+  const record = await readMfaChallenge(c.var.kv, body.challenge);
+  if (!record) throw invalidChallenge();
+  const user = await findUserWithGroupById(c.var.primaryDb, record.userId);
+  if (!user?.mfaEnabled || !canHoldSession(user, record.epoch)) throw invalidChallenge();
+  const origin = auditBase(c, { actorId: user.id, targetId: user.id });
+  let factor: string;
+  if (body.passkey) {
+    const assertion = body.passkey;
+    // The same lockout: a valid assertion by another account's passkey counts as a failure.
+    await verifyWithLockout(c.var.primaryDb, config, {
+      user,
+      reason: "wrong_passkey",
+      audit: (action, details) => auditStatement(c.var.primaryDb, { ...origin, action, details }),
+      wrong: passkeyRefused("not a passkey of this account"),
+      verify: async () => (await checkPasskeyAssertion(c, assertion)).userId === user.id,
+    });
+    factor = "hwk";
+  } else {
+    const proof = proofOf(body);
+    if (!proof) throw invalid(["body", "code"], "Send exactly one of code, recovery_code and passkey");
+    factor = await verifySecondFactor(c.var.primaryDb, () => keyRing(c.env), config, { user, proof, origin });
+  }
+  await c.var.primaryDb.batch([
+    userStatements.recordLoginSuccess(c.var.primaryDb, user.id),
+    auditStatement(c.var.primaryDb, {
+      ...origin,
+      action: "auth.login",
+      details: { username: user.username, method: record.method, second_factor: factor },
+    }),
+  ]);
+  await deleteMfaChallenge(c.var.kv, body.challenge);
+  const signedIn = { ...user, failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date().toISOString() };
+  const session = await issueSession(c, signedIn, record.method, {
+    cookie: true,
+    amr: [...record.amr, factor, "mfa"],
+  });
+  return c.json(toSessionWire(signedIn, session), 200);
+};

@@ -1,0 +1,242 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, createSignedInUser, randomIp } from "../helpers";
+import { ageAuthentication, readSessionRecord, startLogin } from "./mfa-helpers";
+import { createSoftAuthenticator } from "./soft-authenticator";
+
+const cookieOf = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0] ?? "")
+    .find((c) => c.startsWith("webauthn_binding=")) ?? "";
+
+function postJson(path: string, body: unknown, headers: Record<string, string> = {}) {
+  return call(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": randomIp(), ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+type Creation = {
+  challenge: string;
+  user: { id: string };
+  rp: { id: string };
+  excludeCredentials: unknown[];
+};
+
+async function registerPasskey(
+  token: string,
+  authenticator: Awaited<ReturnType<typeof createSoftAuthenticator>>,
+  name: string,
+) {
+  const options = await postJson("/users/me/passkeys/options", {}, { authorization: `Bearer ${token}` });
+  expect(options.status).toBe(200);
+  const creation = (await options.json()) as Creation;
+  const credential = await authenticator.register(creation);
+  return postJson(
+    "/users/me/passkeys",
+    { name, credential },
+    { authorization: `Bearer ${token}`, cookie: cookieOf(options) },
+  );
+}
+
+async function loginOptions() {
+  const res = await postJson("/users/login/passkey/options", {});
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { challenge: string; rpId: string; allowCredentials: unknown[] };
+  return { challenge: body.challenge, body, cookie: cookieOf(res) };
+}
+
+describe("passkeys", () => {
+  it("registers several, names, lists and removes them", async () => {
+    const user = await createSignedInUser();
+    const first = await createSoftAuthenticator();
+    const second = await createSoftAuthenticator({ backupEligible: true });
+    const a = await registerPasskey(user.token, first, "Laptop");
+    expect(a.status).toBe(201);
+    expect(await a.json()).toMatchObject({ name: "Laptop", backup_eligible: false, backed_up: false });
+    const b = await registerPasskey(user.token, second, "Phone");
+    expect(b.status).toBe(201);
+    expect(await b.json()).toMatchObject({ name: "Phone", backup_eligible: true, backed_up: true });
+    const list = (await (await call("/users/me/passkeys", { token: user.token })).json()) as {
+      data: { id: string; name: string }[];
+    };
+    expect(list.data.map((p) => p.name)).toEqual(["Laptop", "Phone"]);
+    // The same authenticator cannot be registered twice.
+    expect((await registerPasskey(user.token, first, "Again")).status).toBe(401);
+    const removed = await call(`/users/me/passkeys/${list.data[0]?.id}`, {
+      token: user.token,
+      method: "DELETE",
+    });
+    expect(removed.status).toBe(200);
+    expect((await call("/users/me/passkeys/nope", { token: user.token, method: "DELETE" })).status).toBe(404);
+    const after = (await (await call("/users/me/passkeys", { token: user.token })).json()) as {
+      data: unknown[];
+    };
+    expect(after.data).toHaveLength(1);
+  });
+
+  it("needs a recent authentication to add or remove one", async () => {
+    const user = await createSignedInUser();
+    await ageAuthentication(user.token, 301);
+    const res = await postJson("/users/me/passkeys/options", {}, { authorization: `Bearer ${user.token}` });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: "reauthentication_required" });
+  });
+
+  it("signs in with a discoverable passkey alone, with amr hwk+user+mfa", async () => {
+    const user = await createSignedInUser();
+    const authenticator = await createSoftAuthenticator();
+    expect((await registerPasskey(user.token, authenticator, "Key")).status).toBe(201);
+    const { challenge, body, cookie } = await loginOptions();
+    expect(body).toMatchObject({ rpId: "localhost", allowCredentials: [] });
+    const credential = await authenticator.assert(challenge);
+    const res = await postJson("/users/login/passkey", { credential }, { cookie });
+    expect(res.status).toBe(200);
+    const session = (await res.json()) as { token: string; user: { id: string } };
+    expect(session.user.id).toBe(user.id);
+    expect((await readSessionRecord(session.token))?.amr).toEqual(["hwk", "user", "mfa"]);
+    // The challenge was single-use: the same assertion again is refused.
+    const replay = await postJson("/users/login/passkey", { credential }, { cookie });
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ code: "invalid_passkey" });
+  });
+
+  it("refuses a challenge from another browser, an expired one, and another origin", async () => {
+    const user = await createSignedInUser();
+    const authenticator = await createSoftAuthenticator();
+    await registerPasskey(user.token, authenticator, "Key");
+    const foreign = await loginOptions();
+    const other = await loginOptions();
+    const a = await postJson(
+      "/users/login/passkey",
+      { credential: await authenticator.assert(foreign.challenge) },
+      { cookie: other.cookie },
+    );
+    expect(a.status).toBe(401);
+    const expired = await loginOptions();
+    const key = `webauthn-challenge:${expired.challenge}`;
+    const record = await env.KV.get<Record<string, unknown>>(key, "json");
+    await env.KV.put(
+      key,
+      JSON.stringify({ ...record, createdAt: new Date(Date.now() - 301_000).toISOString() }),
+    );
+    const b = await postJson(
+      "/users/login/passkey",
+      { credential: await authenticator.assert(expired.challenge) },
+      { cookie: expired.cookie },
+    );
+    expect(b.status).toBe(401);
+    const phishing = await loginOptions();
+    const c = await postJson(
+      "/users/login/passkey",
+      { credential: await authenticator.assert(phishing.challenge, { origin: "https://evil.example.com" }) },
+      { cookie: phishing.cookie },
+    );
+    expect(c.status).toBe(401);
+    // Malformed input is a 4xx, never a 500.
+    const d = await postJson("/users/login/passkey", { credential: { id: "x", response: {} } });
+    expect(d.status).toBe(422);
+  });
+
+  it("refuses and audits a signature counter going backwards (a cloned authenticator)", async () => {
+    const user = await createSignedInUser();
+    const authenticator = await createSoftAuthenticator();
+    await registerPasskey(user.token, authenticator, "Key");
+    const first = await loginOptions();
+    const ok = await postJson(
+      "/users/login/passkey",
+      { credential: await authenticator.assert(first.challenge, { counter: 5 }) },
+      { cookie: first.cookie },
+    );
+    expect(ok.status).toBe(200);
+    const second = await loginOptions();
+    const cloned = await postJson(
+      "/users/login/passkey",
+      { credential: await authenticator.assert(second.challenge, { counter: 3 }) },
+      { cookie: second.cookie },
+    );
+    expect(cloned.status).toBe(401);
+    const audit = await env.DB.prepare("SELECT details FROM audit_log WHERE target_id = ? AND action = ?")
+      .bind(user.id, "auth.passkey_counter_regressed")
+      .first<{ details: string }>();
+    expect(JSON.parse(audit?.details ?? "{}")).toMatchObject({ reason: "counter_regressed" });
+    const row = await env.DB.prepare("SELECT sign_count FROM user_passkeys WHERE user_id = ?")
+      .bind(user.id)
+      .first<{ sign_count: number }>();
+    expect(row?.sign_count).toBe(5);
+  });
+
+  it("is removed by an administrator's factor reset", async () => {
+    const user = await createSignedInUser();
+    await registerPasskey(user.token, await createSoftAuthenticator(), "Key");
+    const { loginAdmin } = await import("../helpers");
+    const { token: admin } = await loginAdmin();
+    expect(
+      (await postJson(`/users/admin/users/${user.id}/mfa/disable`, {}, { authorization: `Bearer ${admin}` }))
+        .status,
+    ).toBe(200);
+    const n = await env.DB.prepare("SELECT count(*) AS n FROM user_passkeys WHERE user_id = ?")
+      .bind(user.id)
+      .first<{ n: number }>();
+    expect(n?.n).toBe(0);
+  });
+});
+
+describe("a passkey as the second factor", () => {
+  it("turns mfa_enabled on and finishes a password sign-in with an assertion", async () => {
+    const user = await createSignedInUser();
+    const authenticator = await createSoftAuthenticator();
+    expect((await registerPasskey(user.token, authenticator, "Key")).status).toBe(201);
+    expect(await (await call("/users/me", { token: user.token })).json()).toMatchObject({
+      mfa_enabled: true,
+    });
+    const { body: pending } = await startLogin(user);
+    expect(pending).toMatchObject({ mfa_required: true, methods: ["passkey"] });
+    const options = await loginOptions();
+    const credential = await authenticator.assert(options.challenge);
+    const done = await postJson(
+      "/users/login/mfa",
+      { challenge: pending.challenge, passkey: credential },
+      { cookie: options.cookie },
+    );
+    expect(done.status).toBe(200);
+    const session = (await done.json()) as { token: string };
+    expect((await readSessionRecord(session.token))?.amr).toEqual(["pwd", "hwk", "mfa"]);
+  });
+
+  it("refuses another account's passkey and counts it as a failure", async () => {
+    const user = await createSignedInUser();
+    const other = await createSignedInUser();
+    const mine = await createSoftAuthenticator();
+    const theirs = await createSoftAuthenticator();
+    await registerPasskey(user.token, mine, "Mine");
+    await registerPasskey(other.token, theirs, "Theirs");
+    const { body: pending } = await startLogin(user);
+    const options = await loginOptions();
+    const res = await postJson(
+      "/users/login/mfa",
+      { challenge: pending.challenge, passkey: await theirs.assert(options.challenge) },
+      { cookie: options.cookie },
+    );
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: "invalid_passkey" });
+    const row = await env.DB.prepare("SELECT failed_attempts AS n FROM users WHERE id = ?")
+      .bind(user.id)
+      .first<{ n: number }>();
+    expect(row?.n).toBe(1);
+  });
+
+  it("turns mfa_enabled off when the last factor is removed", async () => {
+    const user = await createSignedInUser();
+    await registerPasskey(user.token, await createSoftAuthenticator(), "Key");
+    const list = (await (await call("/users/me/passkeys", { token: user.token })).json()) as {
+      data: { id: string }[];
+    };
+    await call(`/users/me/passkeys/${list.data[0]?.id}`, { token: user.token, method: "DELETE" });
+    expect(await (await call("/users/me", { token: user.token })).json()).toMatchObject({
+      mfa_enabled: false,
+    });
+  });
+});
