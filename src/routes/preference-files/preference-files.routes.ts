@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin, requireUser } from "../../http/authenticate";
 import { errorResponses, jsonContent, STEP_UP_REQUIRED, sessionSecurity } from "../../http/schemas/common";
 import { preferenceErrors as e } from "../../http/schemas/preferences";
-import { ImportQuery, ImportResultSchema } from "./preference-files.schemas";
+import { ImportQuery, ImportResultSchema, ImportUploadSchema } from "./preference-files.schemas";
 
 const tags = ["Preferences"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };
@@ -35,7 +35,10 @@ export const importConfig = createRoute({
   description:
     "multipart/form-data with a `file` field (≤ 256 KiB). The whole document is validated before anything is " +
     "written; then it is applied in one batch. `?dry_run=true` reports the changes without making them.",
-  request: { query: ImportQuery },
+  request: {
+    query: ImportQuery,
+    body: { content: { "multipart/form-data": { schema: ImportUploadSchema } }, required: true },
+  },
   responses: {
     200: jsonContent(ImportResultSchema, "Import result"),
     ...errorResponses({

@@ -13,3 +13,17 @@ export const ImportResultSchema = z
     preferences: PreferencesViewSchema.optional(),
   })
   .openapi("ImportResult");
+
+/**
+ * The upload, as documented (the handler reads and checks it itself, with the 415/400 answers
+ * in the catalog, so this schema accepts whatever the form holds).
+ */
+export const ImportUploadSchema = z
+  .object({
+    file: z.unknown().openapi({
+      type: "string",
+      format: "binary",
+      description: "The YAML document (as exported), at most 256 KiB",
+    }),
+  })
+  .openapi("ImportUpload");
