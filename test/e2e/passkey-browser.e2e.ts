@@ -40,7 +40,9 @@ describe("passkeys in a real browser (Chromium virtual authenticator)", () => {
     });
     try {
       const page = await browser.newPage();
-      await page.goto(`${worker.url}/api/v1/health`);
+      // A same-origin HTML page (the static index): API answers carry `default-src 'none'`, so a
+      // page opened on one of them could not fetch at all.
+      await page.goto(`${worker.url}/`);
       const cdp = await page.context().newCDPSession(page);
       await cdp.send("WebAuthn.enable");
       const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
