@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { readConfig } from "../core/settings";
 import type { AuthenticationProof, SessionRecord } from "../storage/sessions";
-import { createSession, type IssuedSession } from "../storage/sessions";
+import { createSession, defaultAmr, type IssuedSession } from "../storage/sessions";
 import type { UserWithGroup } from "../storage/users";
 import { setFreshAccessCookie } from "./access-tokens";
 import type { AppEnv } from "./app-env";
@@ -12,7 +12,7 @@ import { setSessionCookie } from "./session-cookie";
 /** The proof a sign-in that just happened gives: now, by its method. */
 export const proofNow = (method: SessionRecord["method"]): AuthenticationProof => ({
   authTime: new Date().toISOString(),
-  amr: [method === "local" ? "pwd" : "oidc"],
+  amr: defaultAmr(method),
 });
 
 /**

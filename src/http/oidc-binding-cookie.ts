@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { isPlainHttpLoopback } from "../core/hosts";
+import { isPlainLocalhost } from "./session-cookie";
 
 /**
  * The cookie that binds an OIDC state to the browser that started the flow. Like the session
@@ -11,8 +11,6 @@ import { isPlainHttpLoopback } from "../core/hosts";
  */
 const NAME = "oidc_binding";
 const LOCAL_PATH = "/api/v1/users/login";
-
-const isPlainLocalhost = (c: Context) => isPlainHttpLoopback(new URL(c.req.url));
 
 export function setBindingCookie(c: Context, value: string, maxAgeSeconds: number): void {
   const options = { httpOnly: true, sameSite: "Lax", maxAge: maxAgeSeconds } as const;

@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { randomToken, sha256Hex } from "../core/crypto";
 import { AppError } from "../core/errors";
-import { isPlainHttpLoopback } from "../core/hosts";
 import { readConfig } from "../core/settings";
 import {
   type AssertionResult,
@@ -22,6 +21,7 @@ import {
 } from "../storage/webauthn-challenges";
 import type { AppEnv } from "./app-env";
 import { auditBase } from "./request-context";
+import { isPlainLocalhost } from "./session-cookie";
 
 /**
  * The HTTP half of a WebAuthn ceremony, shared by passkey registration and sign-in and by the
@@ -54,7 +54,7 @@ export async function issueWebauthnChallenge(
     sameSite: "Strict",
     path: COOKIE_PATH,
     maxAge: WEBAUTHN_CHALLENGE_TTL_SECONDS,
-    secure: !isPlainHttpLoopback(new URL(c.req.url)),
+    secure: !isPlainLocalhost(c),
   });
   c.header("Cache-Control", "no-store");
   return challenge;

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { AppError } from "../core/errors";
 import { readConfig } from "../core/settings";
+import { defaultAmr } from "../storage/sessions";
 import type { AppEnv } from "./app-env";
 import { callerSession } from "./authenticate";
 
@@ -22,7 +23,7 @@ export function requireRecentAuthentication(
   const { session } = callerSession(c);
   const at = Date.parse(session.authTime ?? session.createdAt);
   const fresh = Number.isFinite(at) && Date.now() - at <= maxAgeSeconds * 1000;
-  const amr = session.amr ?? [session.method === "local" ? "pwd" : "oidc"];
+  const amr = session.amr ?? defaultAmr(session.method);
   const byMethod = !methods || amr.some((m) => methods.includes(m));
   if (!fresh || !byMethod) {
     throw new AppError(

@@ -13,7 +13,8 @@ import { isPlainHttpLoopback } from "../core/hosts";
 const NAME = "session";
 const ACCESS_NAME = "access";
 
-const isPlainLocalhost = (c: Context) => isPlainHttpLoopback(new URL(c.req.url));
+/** Plain-http loopback (wrangler dev): cookies without Secure and without the `__Host-` prefix. */
+export const isPlainLocalhost = (c: Context) => isPlainHttpLoopback(new URL(c.req.url));
 
 function setHostCookie(c: Context, name: string, value: string, maxAgeSeconds: number): void {
   const options = { httpOnly: true, sameSite: "Lax", path: "/", maxAge: maxAgeSeconds } as const;

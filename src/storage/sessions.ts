@@ -47,6 +47,10 @@ export interface SessionRecord {
   amr?: string[];
 }
 
+/** How a sign-in by `method` proved who the user is, when a record says nothing more (RFC 8176). */
+export const defaultAmr = (method: SessionRecord["method"]): string[] =>
+  method === "local" ? ["pwd"] : method === "passkey" ? ["hwk"] : ["oidc"];
+
 /** A proof of who the user is: when, and by which methods. */
 export interface AuthenticationProof {
   authTime: string;

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { AppError, invalid } from "../../core/errors";
+import { invalid } from "../../core/errors";
 import {
   type ClientTokenRequest,
   mintClientToken,
@@ -9,6 +9,7 @@ import type { ProviderCallContext } from "../../domain/preferences/provider-acce
 import { isSection, type Section } from "../../domain/preferences/provider-catalog";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
 import { myProviderCallContext, providerCallContextOf } from "../../http/preferences-request";
+import { throttle } from "../../http/rate-limit";
 import { auditEntry } from "../../http/request-context";
 import { auditStatement } from "../../storage/audit";
 import type { mintMyClientToken, mintUserClientToken, resolvedConfig } from "./app-access.routes";
@@ -20,11 +21,8 @@ function sectionOf(raw: string): Section {
   return raw;
 }
 
-async function limit(limiter: RateLimit, key: string, what: string) {
-  const { success } = await limiter.limit({ key });
-  if (!success)
-    throw new AppError("rate_limited", `Too many ${what}; try again in a minute`, { "Retry-After": "60" });
-}
+const limit = (limiter: RateLimit, key: string, what: string) =>
+  throttle(limiter, key, `Too many ${what}; try again in a minute`);
 
 /** Who acts: the service account (and which of its keys), recorded in every audit entry. */
 const serviceActor = (c: Ctx) => ({ service_account: c.var.service.name, key_id: c.var.service.keyId });

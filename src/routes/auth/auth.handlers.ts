@@ -4,9 +4,9 @@ import { secondFactorMethods } from "../../domain/mfa/second-factor";
 import { changePassword } from "../../domain/passwords/change-password";
 import type { AppRouteHandler } from "../../http/app-env";
 import { issueSession, proofNow } from "../../http/issue-session";
-import { throttle } from "../../http/rate-limit";
+import { throttle, throttleSignIn } from "../../http/rate-limit";
 import { requireStepUp } from "../../http/recent-authentication";
-import { auditBase, clientKey, requestOrigin } from "../../http/request-context";
+import { auditBase, requestOrigin } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import { clearAccessCookie, clearSessionCookie } from "../../http/session-cookie";
 import { createMfaChallenge, MFA_CHALLENGE_TTL_SECONDS } from "../../storage/mfa-challenges";
@@ -20,7 +20,7 @@ export const loginLocalHandler: AppRouteHandler<typeof loginLocal> = async (c) =
   const { username, password } = c.req.valid("json");
   const config = readConfig(c.env);
   // Per client (an IPv6 client is its /64), checked before any hashing.
-  await throttle(c.env.LOGIN_LIMITER, `login:${clientKey(c)}`, SLOW_DOWN);
+  await throttleSignIn(c);
   const result = await verifyLocalLogin(c.var.db, c.var.kv, config, {
     username,
     password,

@@ -18,9 +18,9 @@ import type { AppRouteHandler } from "../../http/app-env";
 import { callerSession } from "../../http/authenticate";
 import { issueSession } from "../../http/issue-session";
 import { checkPasskeyAssertion, passkeyRefused } from "../../http/passkey-ceremony";
-import { throttle } from "../../http/rate-limit";
+import { throttle, throttleSignIn } from "../../http/rate-limit";
 import { requireStepUp } from "../../http/recent-authentication";
-import { auditBase, auditEntry, clientIp, clientKey } from "../../http/request-context";
+import { auditBase, auditEntry } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import { auditStatement } from "../../storage/audit";
 import { deleteMfaChallenge, readMfaChallenge } from "../../storage/mfa-challenges";
@@ -157,11 +157,7 @@ const invalidChallenge = () =>
 export const loginMfaHandler: AppRouteHandler<typeof routes.loginMfa> = async (c) => {
   const body = c.req.valid("json");
   const config = readConfig(c.env);
-  await throttle(
-    c.env.LOGIN_LIMITER,
-    `login:${clientKey(c)}`,
-    "Too many attempts from this client; slow down",
-  );
+  await throttleSignIn(c);
   const record = await readMfaChallenge(c.var.kv, body.challenge);
   if (!record) throw invalidChallenge();
   const user = await findUserWithGroupById(c.var.primaryDb, record.userId);

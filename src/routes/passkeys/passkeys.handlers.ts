@@ -11,9 +11,9 @@ import {
   relyingPartyOf,
   takeSignedChallenge,
 } from "../../http/passkey-ceremony";
-import { throttle } from "../../http/rate-limit";
+import { throttleSignIn } from "../../http/rate-limit";
 import { requireStepUp } from "../../http/recent-authentication";
-import { auditBase, auditEntry, clientIp, clientKey } from "../../http/request-context";
+import { auditBase, auditEntry } from "../../http/request-context";
 import { toSessionWire } from "../../http/schemas/user";
 import { auditIfChangedStatement, auditStatement } from "../../storage/audit";
 import { mfaStatements } from "../../storage/mfa-factors";
@@ -92,11 +92,7 @@ export const deletePasskeyHandler: AppRouteHandler<typeof routes.deletePasskey> 
 };
 
 export const passkeyLoginOptionsHandler: AppRouteHandler<typeof routes.passkeyLoginOptions> = async (c) => {
-  await throttle(
-    c.env.LOGIN_LIMITER,
-    `login:${clientKey(c)}`,
-    "Too many attempts from this client; slow down",
-  );
+  await throttleSignIn(c);
   const rp = relyingPartyOf(c);
   const challenge = await issueWebauthnChallenge(c, "login", null);
   return c.json(
@@ -113,11 +109,7 @@ export const passkeyLoginOptionsHandler: AppRouteHandler<typeof routes.passkeyLo
 
 export const loginPasskeyHandler: AppRouteHandler<typeof routes.loginPasskey> = async (c) => {
   const { credential } = c.req.valid("json");
-  await throttle(
-    c.env.LOGIN_LIMITER,
-    `login:${clientKey(c)}`,
-    "Too many attempts from this client; slow down",
-  );
+  await throttleSignIn(c);
   const passkey = await checkPasskeyAssertion(c, credential);
   const db = c.var.primaryDb;
   const origin = auditBase(c, { actorId: passkey.userId, targetId: passkey.userId });
