@@ -13,7 +13,7 @@ export function seedSql({ users = 10_000, groups = 20, admins = 5 } = {}) {
   for (let g = 1; g <= groups; g++) {
     const policy = g % 4 === 0 ? '{"llm":{"allowed_providers":["openai","anthropic","groq"]}}' : "{}";
     lines.push(
-      `INSERT INTO groups (id, name, description, policy) VALUES ('g${g}', 'group-${g}', 'Bench group ${g}', '${policy}');`,
+      `INSERT INTO groups (id, name, name_key, description, policy) VALUES ('g${g}', 'group-${g}', 'group-${g}', 'Bench group ${g}', '${policy}');`,
     );
   }
   const providers = ["openai", "anthropic", "groq", "mistral"];

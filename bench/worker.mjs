@@ -1,6 +1,6 @@
 // Starts the Worker with `wrangler dev` on a fresh local D1/KV for the benchmark.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,7 +19,8 @@ export function freePort() {
 }
 
 /**
- * A copy of wrangler.toml for the benchmark: absolute paths (entry, migrations, `[alias]` targets),
+ * A copy of wrangler.toml for the benchmark: absolute paths (entry, migrations, `[alias]` targets,
+ * assets, the build step's directory),
  * and the per-address sign-in limit raised so the sign-in benchmark measures hashing and storage,
  * not the throttle (every request comes from one address here). `realLimits` keeps the production
  * limits (the soak test sends a different `cf-connecting-ip` per virtual client instead).
@@ -28,7 +29,11 @@ function benchConfig(dir, { realLimits = false } = {}) {
   let toml = readFileSync(path.join(root, "wrangler.toml"), "utf8")
     .replace(/^main = "src\/index.ts"/m, `main = "${path.join(root, "src/index.ts")}"`)
     .replace(/^migrations_dir = "drizzle"/m, `migrations_dir = "${path.join(root, "drizzle")}"`)
-    .replaceAll('"./shims/', `"${path.join(root, "shims")}/`);
+    .replaceAll('"./shims/', `"${path.join(root, "shims")}/`)
+    .replace(/^directory = "\.\/dist\/assets"/m, `directory = "${path.join(root, "dist/assets")}"`)
+    // The [build] step (console assets) runs from the repository; nothing is watched here.
+    .replace(/^\[build\]$/m, `[build]\ncwd = "${root}"`)
+    .replace(/^watch_dir = .*$/m, "");
   if (!realLimits)
     toml = toml.replace(
       /simple = \{ limit = \d+, period = 60 \}/g,
@@ -92,15 +97,27 @@ export async function startWorker({ seedFile, vars = {}, realLimits = false }) {
     persist,
   ];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-  const child = spawn("npx", args, { cwd: root, env, stdio: "ignore", detached: true });
+  // wrangler's own output goes to a log file, named when it does not come up.
+  const log = path.join(path.dirname(config), "wrangler-dev.log");
+  const out = openSync(log, "w");
+  const child = spawn("npx", args, { cwd: root, env, stdio: ["ignore", out, out], detached: true });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 180; i++) {
+  // `pid`: the spawned process (leader of its own process group; workerd runs below it).
+  const stop = () => {
     try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) break;
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // Already gone (it exited on its own): nothing to stop.
+    }
+  };
+  for (let i = 0; i < 180; i++) {
+    if (child.exitCode !== null) break;
+    try {
+      if ((await fetch(`${url}/api/v1/health`)).ok) return { url, pid: child.pid, stop };
     } catch {
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-  // `pid`: the spawned process (leader of its own process group; workerd runs below it).
-  return { url, pid: child.pid, stop: () => process.kill(-child.pid, "SIGTERM") };
+  stop();
+  throw new Error(`wrangler dev did not answer ${url}/api/v1/health; its output: ${log}`);
 }
