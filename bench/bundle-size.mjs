@@ -3,8 +3,12 @@
 // `--minify`, every .js file in the output summed, raw and gzip (node:zlib defaults).
 // `npm run bundle-size` prints both and the largest modules and packages of the minified bundle
 // (from esbuild's metafile); `-- --top N` shows N of each (default 10), `-- --json` prints JSON.
+// `-- --marginal` adds what each package costs in gzip bytes: the bundle rebuilt with that package
+// left out (esbuild `external`), compared with the whole. Gzip is not additive, so the sizes of the
+// metafile's modules cannot answer "what would leaving X out save"; this can.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -74,7 +78,54 @@ function contributions(meta) {
   };
 }
 
-function main() {
+/**
+ * The minified bundle built the way wrangler builds it (wrangler's own esbuild, its module
+ * conditions, the `[alias]` of wrangler.toml), gzip bytes, optionally without some packages.
+ * Checked against `build(true)`: the full bundle's figure agrees to a few bytes.
+ */
+async function esbuildGzip(externals = []) {
+  const esbuild = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"))("esbuild");
+  const toml = readFileSync(path.join(root, "wrangler.toml"), "utf8");
+  const aliasBlock = toml.split(/^\[alias\]$/m)[1]?.split(/^\[/m)[0] ?? "";
+  const aliases = Object.fromEntries(
+    [...aliasBlock.matchAll(/^(\S+) = "([^"]+)"$/gm)].map(([, from, to]) => [from, path.resolve(root, to)]),
+  );
+  const result = await esbuild.build({
+    entryPoints: [path.join(root, "src/index.ts")],
+    absWorkingDir: root,
+    bundle: true,
+    format: "esm",
+    minify: true,
+    write: false,
+    logLevel: "error",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["browser", "module", "main"],
+    external: ["cloudflare:*", "node:*", ...externals.flatMap((p) => [p, `${p}/*`])],
+    plugins: [
+      {
+        // wrangler's [alias] is an exact match (esbuild's own `alias` would also rewrite subpaths).
+        name: "wrangler-alias",
+        setup(build) {
+          build.onResolve({ filter: /.*/ }, (args) =>
+            aliases[args.path] ? { path: aliases[args.path] } : undefined,
+          );
+        },
+      },
+    ],
+  });
+  return gzipSync(result.outputFiles[0].contents).length;
+}
+
+/** Gzip bytes each package of the minified bundle costs: the whole minus the whole without it. */
+async function marginalCosts(packages) {
+  const whole = await esbuildGzip();
+  const costs = [];
+  for (const name of packages) costs.push({ package: name, gzip_bytes: whole - (await esbuildGzip([name])) });
+  return { whole, costs: costs.sort((a, b) => b.gzip_bytes - a.gzip_bytes) };
+}
+
+async function main() {
   const args = process.argv.slice(2);
   const top = Number(args[args.indexOf("--top") + 1]) || 10;
   const unminified = build(false);
@@ -91,6 +142,17 @@ function main() {
     return;
   }
   const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
+  if (args.includes("--marginal")) {
+    const names = packages
+      .map((p) => p.package)
+      .filter((name) => !name.startsWith("src") && name !== "shims");
+    const { whole, costs } = await marginalCosts(names);
+    console.log(`Gzip bytes each package costs (whole: ${whole} B; the bundle rebuilt without it):`);
+    for (const c of costs) console.log(`  ${String(c.gzip_bytes).padStart(7)}  ${c.package}`);
+    console.log(
+      `  ${String(await esbuildGzip(names)).padStart(7)}  src/ and shims/ alone (every package left out)\n`,
+    );
+  }
   console.log("Bundle (wrangler deploy --dry-run --outdir), all .js files:");
   for (const [name, { size }] of [
     ["unminified", unminified],
@@ -106,4 +168,4 @@ function main() {
   for (const p of packages.slice(0, top)) console.log(`  ${String(p.bytes).padStart(7)}  ${p.package}`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) main();
+if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) await main();

@@ -175,7 +175,10 @@ async function main() {
       samples.get(e.name).trips = await roundTrips(worker.url, e);
     }
     for (let run = 1; run <= RUNS; run++) {
-      for (const e of list) {
+      // Each run starts one endpoint later, so no endpoint is always measured right after the same
+      // one (a run's position moved a figure by up to 2x on a shared machine; BENCHMARKS.md 2026-11-25).
+      const order = list.map((_, i) => list[(i + run - 1) % list.length]);
+      for (const e of order) {
         if (e.refresh) e.headers = await e.refresh();
         const load = await cannon(worker.url, e, 16, DURATION);
         const single = await cannon(worker.url, e, 1, LATENCY_DURATION);

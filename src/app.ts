@@ -9,7 +9,7 @@ import { API_PREFIX, registerOpenApi } from "./http/openapi";
 import { cors, refuseCrossSiteWrites } from "./http/origin";
 import { assignRequestId } from "./http/request-context";
 import { securityHeaders } from "./http/security-headers";
-import { accessTokensRouter } from "./routes/access-tokens/access-tokens.index";
+import { accessTokensRouter, wellKnownRootRouter } from "./routes/access-tokens/access-tokens.index";
 import { adminAuditRouter } from "./routes/admin-audit/admin-audit.index";
 import { adminEncryptionRouter } from "./routes/admin-encryption/admin-encryption.index";
 import { adminGroupsRouter } from "./routes/admin-groups/admin-groups.index";
@@ -68,6 +68,7 @@ export function createApp() {
   app.notFound(createNotFoundHandler(app));
 
   app.route(API_PREFIX, createApi());
+  app.route("/", wellKnownRootRouter);
   registerOpenApi(app);
   return app;
 }

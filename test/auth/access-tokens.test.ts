@@ -26,7 +26,9 @@ import { storageCounts } from "../performance/server-timing";
  * Access tokens (docs/access-tokens.md): issuance, verification by an outside backend, the
  * storage-free read, the access cookie, key rotation, strict mode, and the revocation bounds.
  */
-type Vars = Partial<Record<"ACCESS_TOKEN_TTL_SECONDS" | "AUTH_MODE" | "ACCESS_TOKEN_JWKS", string>>;
+type Vars = Partial<
+  Record<"ACCESS_TOKEN_TTL_SECONDS" | "AUTH_MODE" | "ACCESS_TOKEN_JWKS" | "ACCESS_TOKEN_ISSUER", string>
+>;
 const app = createApp();
 const callWith = (vars: Vars, path: string, options: RawRequest = {}) =>
   call(path, { ...options, worker: (request) => Promise.resolve(app.fetch(request, { ...env, ...vars })) });
@@ -104,6 +106,42 @@ describe("POST /users/token", () => {
 
   it("requires a session", async () => {
     expect((await call("/users/token", { method: "POST" })).status).toBe(401);
+  });
+});
+
+describe("the issuer metadata and JWKS at the origin's root", () => {
+  const ORIGIN = new URL(BASE).origin;
+
+  it("are the same documents as under /api/v1", async () => {
+    for (const path of ["/.well-known/jwks.json", "/.well-known/openid-configuration"]) {
+      const root = await call(`${ORIGIN}${path}`);
+      expect(root.status).toBe(200);
+      expect(root.headers.get("cache-control")).toBe("public, max-age=300");
+      expect(await root.json()).toEqual(await (await call(path)).json());
+    }
+  });
+
+  it("serve a bare-origin issuer: discovery at its well-known URL, whose jwks_uri verifies its tokens", async () => {
+    const vars = { ACCESS_TOKEN_ISSUER: ORIGIN };
+    const user = await createSignedInUser();
+    const token = await accessToken(user.token, vars);
+    const metadata: { issuer: string; jwks_uri: string } = await (
+      await callWith(vars, `${ORIGIN}/.well-known/openid-configuration`)
+    ).json();
+    expect(metadata).toEqual({
+      issuer: ORIGIN,
+      jwks_uri: `${ORIGIN}/.well-known/jwks.json`,
+      subject_types_supported: ["public"],
+    });
+    const jwksRes = await callWith(vars, metadata.jwks_uri);
+    expect(jwksRes.status).toBe(200);
+    const jwks: { keys: JWK[] } = await jwksRes.json();
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
+      issuer: ORIGIN,
+      audience: ORIGIN,
+      typ: "at+jwt",
+    });
+    expect(payload.sub).toBe(user.id);
   });
 });
 

@@ -28,7 +28,8 @@ export const getJwks = createRoute({
   tags,
   summary: "Public keys of access tokens",
   description:
-    "The JWK set that verifies our access tokens (current and previous keys). Cacheable for 5 minutes.",
+    "The JWK set that verifies our access tokens (current and previous keys). Cacheable for 5 minutes. " +
+    "Also served at `/.well-known/jwks.json` on the origin.",
   security: noSecurity,
   responses: {
     200: jsonContent(JwksSchema, "The public keys"),
@@ -42,9 +43,20 @@ export const getDiscovery = createRoute({
   path: "/.well-known/openid-configuration",
   tags,
   summary: "Issuer metadata",
+  description:
+    "`issuer` and `jwks_uri`. Also served at `/.well-known/openid-configuration` on the origin, so the " +
+    "document is where OpenID discovery looks for either issuer form (origin, or origin + `/api/v1`).",
   security: noSecurity,
   responses: {
     200: jsonContent(DiscoverySchema, "Issuer metadata"),
     ...errorResponses({ auth: "public" }),
   },
 });
+
+/**
+ * The same two documents at the origin's root (outside /api/v1): where discovery looks when
+ * ACCESS_TOKEN_ISSUER is the bare origin, and where `jwks_uri` then points. Hidden from the
+ * OpenAPI document, whose operations are the /api/v1 ones (one operationId each).
+ */
+export const getJwksAtRoot = createRoute({ ...getJwks, hide: true });
+export const getDiscoveryAtRoot = createRoute({ ...getDiscovery, hide: true });
