@@ -28,6 +28,13 @@ export function apiKeyByHashQuery(db: Database, hash: string) {
 }
 
 /**
+ * The id of the user a key (by hash) belongs to, as a subquery: lets the owner's auth read
+ * (`authUserQuery`) go in the same D1 batch as `apiKeyByHashQuery`, one round trip for both.
+ */
+export const keyOwnerIdByHash = (hash: string) =>
+  sql`(SELECT ${apiKeys.userId} FROM ${apiKeys} WHERE ${apiKeys.hash} = ${hash})`;
+
+/**
  * Inserts the key only while its owner has fewer than `max` active keys: the count and the insert are
  * one statement, so two concurrent creations cannot both pass the limit. Returns the inserted id(s).
  */

@@ -50,7 +50,7 @@ export interface PreferencesSnapshot {
  * version and their API-key metadata (no ciphertext), as scalar subqueries of the same statement.
  * One D1 round trip then serves both the auth check and the preference reads.
  */
-export function authUserQuery(db: Database, id: string) {
+export function authUserQuery(db: Database, id: string | SQL) {
   return db
     .select({
       ...userWithGroupFields,

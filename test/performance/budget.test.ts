@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { createPersonalKey } from "../apps/app-helpers";
 import { api, call, createSignedInUser, login, loginAdmin } from "../helpers";
 import { fakeProvider, json } from "../preferences/fake-provider";
 import { storageCounts } from "./server-timing";
@@ -46,6 +47,14 @@ describe("authenticated reads: at most one D1 round trip and two KV reads", () =
       expect(counts.kvWrite + counts.kvDelete).toBe(0);
     },
   );
+
+  it("/users/me/config with a personal API key: the key and its owner in one round trip", async () => {
+    const { token } = await createPersonalKey(user.token, { scopes: ["preferences:read"] });
+    await call("/users/me/config", { token }); // the first use records "last used" (a write)
+    const res = await call("/users/me/config", { token });
+    expect(res.status).toBe(200);
+    expect(storageCounts(res)).toMatchObject({ d1: 1, kvRead: 0, kvWrite: 0 });
+  });
 
   it("/users/me/config/models on a cache hit", async () => {
     const owner = await createSignedInUser();

@@ -11,7 +11,7 @@ import {
   storedScopes,
 } from "../../domain/credentials/api-key-tokens";
 import { canHoldSession } from "../../domain/sessions/session-validity";
-import { apiKeyByHashQuery, touchApiKeyStatement } from "../../storage/api-keys";
+import { apiKeyByHashQuery, keyOwnerIdByHash, touchApiKeyStatement } from "../../storage/api-keys";
 import { authUserQuery, preferencesSnapshotOf, toUserWithGroup } from "../../storage/users";
 import type { AppEnv, AuthContext } from "../app-env";
 import { readSessionToken } from "../session-cookie";
@@ -48,6 +48,20 @@ async function findLiveKey(c: Ctx, token: string) {
   return found && isLive(found.key, Date.now()) ? found : null;
 }
 
+/**
+ * A personal key and its owner's auth row, read in one D1 batch: one round trip to the primary,
+ * as for a session (the owner is named by the key row, so it is a subquery, not a second read).
+ */
+async function findLiveKeyWithOwner(c: Ctx, token: string) {
+  const hash = await sha256Hex(token);
+  const db = c.var.primaryDb;
+  const [[found], [owner]] = await db.batch([
+    apiKeyByHashQuery(db, hash),
+    authUserQuery(db, keyOwnerIdByHash(hash)),
+  ]);
+  return found && isLive(found.key, Date.now()) ? { found, owner } : null;
+}
+
 /** "Last used", written at most once per LAST_USED_RESOLUTION_MS per key (a guarded update). */
 async function recordUse(c: Ctx, key: ApiKeyRow): Promise<void> {
   const now = Date.now();
@@ -61,12 +75,11 @@ async function recordUse(c: Ctx, key: ApiKeyRow): Promise<void> {
 /** The user a personal API key acts for, or null (not a live personal key, or the owner may not). */
 export async function authenticatePersonalKey(c: Ctx, token: string): Promise<AuthContext | null> {
   if (apiKeyKind(token) !== "personal") return null;
-  const found = await findLiveKey(c, token);
-  const userId = found?.key.userId;
-  if (!found || !userId) return null;
-  const row = await authUserQuery(c.var.primaryDb, userId).get();
+  const live = await findLiveKeyWithOwner(c, token);
+  if (!live?.found.key.userId) return null;
+  const { found, owner: row } = live;
   const user = toUserWithGroup(row);
-  if (!user || !canHoldSession(user, found.key.ownerEpoch)) return null;
+  if (!user || user.id !== found.key.userId || !canHoldSession(user, found.key.ownerEpoch)) return null;
   await recordUse(c, found.key);
   return {
     user,
