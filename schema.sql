@@ -205,3 +205,6 @@ CREATE TABLE `user_totp` (
 );
 
 ALTER TABLE `users` ADD `mfa_enabled` integer DEFAULT false NOT NULL;
+
+-- 0008_service_account_groups.sql
+ALTER TABLE `service_accounts` ADD `group_ids` text;

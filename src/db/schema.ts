@@ -160,6 +160,8 @@ export const serviceAccounts = sqliteTable(
     id: text("id").primaryKey(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** JSON array of group ids whose users it may act for; null: every user (docs/apps.md). */
+    groupIds: text("group_ids"),
     createdBy: text("created_by"),
     createdAt: timestamp("created_at").notNull().default(now),
     deletedAt: timestamp("deleted_at"),

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { AppError, notFound } from "../core/errors";
 import { readConfig } from "../core/settings";
+import { serviceMayActIn } from "../domain/credentials/api-key-tokens";
 import { keyRingFor } from "../domain/preferences/key-encryption";
 import type { PreferencesUpdate } from "../domain/preferences/preference-schemas";
 import {
@@ -55,14 +56,17 @@ const providerCallContextFor = (c: Ctx, user: UserWithGroup, view: PreferencesVi
 });
 
 /**
- * A provider call context for another user (a service account acting on their behalf): the user,
- * group policy, preferences and key metadata in one read from the D1 primary, as authentication
- * reads them. 404 for an unknown or deleted user, 403 `account_disabled` for one who may not sign in.
+ * A provider call context for another user, for the calling service account (`c.var.service`) to
+ * act on their behalf: the user, group policy, preferences and key metadata in one read from the D1
+ * primary, as authentication reads them. 404 for an unknown or deleted user and, alike, for a user
+ * outside the groups the service account is limited to (it learns nothing about them); 403
+ * `account_disabled` for one who may not sign in.
  */
-export async function providerCallContextOf(c: Ctx, userId: string): Promise<ProviderCallContext> {
+export async function serviceTargetContext(c: Ctx, userId: string): Promise<ProviderCallContext> {
   const row = await authUserQuery(c.var.primaryDb, userId).get();
   const user = toUserWithGroup(row);
-  if (!user || user.deletedAt) throw notFound("User");
+  if (!user || user.deletedAt || !serviceMayActIn(c.var.service.groupIds, user.groupId))
+    throw notFound("User");
   if (!canHoldSession(user)) throw new AppError("account_disabled", "The user's account is disabled");
   const view = loadPreferences(user, preferencesSnapshotOf(row), systemDefaults(c));
   return providerCallContextFor(c, user, view);

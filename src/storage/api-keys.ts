@@ -22,6 +22,11 @@ export function apiKeyByHashQuery(db: Database, hash: string) {
       >`(SELECT ${serviceAccounts.name} FROM ${serviceAccounts} WHERE ${serviceAccounts.id} = ${apiKeys.serviceAccountId} AND ${serviceAccounts.deletedAt} IS NULL)`.as(
         "service_name",
       ),
+      serviceGroupIds: sql<
+        string | null
+      >`(SELECT ${serviceAccounts.groupIds} FROM ${serviceAccounts} WHERE ${serviceAccounts.id} = ${apiKeys.serviceAccountId})`.as(
+        "service_group_ids",
+      ),
     })
     .from(apiKeys)
     .where(eq(apiKeys.hash, hash));

@@ -1,4 +1,4 @@
-import { count, eq, sql } from "drizzle-orm";
+import { count, eq, inArray, sql } from "drizzle-orm";
 import { foldKey } from "../core/text";
 import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
@@ -18,6 +18,12 @@ export async function listGroupsWithMemberCounts(db: Database) {
 
 export async function findGroup(db: Database, id: string) {
   return (await db.select().from(groups).where(eq(groups.id, id)).get()) ?? null;
+}
+
+/** Those of `ids` that name a group. */
+export async function existingGroupIds(db: Database, ids: string[]): Promise<string[]> {
+  const rows = await db.select({ id: groups.id }).from(groups).where(inArray(groups.id, ids)).all();
+  return rows.map((r) => r.id);
 }
 
 export async function findGroupPolicy(db: Database, id: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createSignedInUser, createSignedInUserInGroup, loginAdmin } from "../helpers";
 import { createPersonalKey, createServiceAccount, lastAudit } from "./app-helpers";
 
@@ -8,6 +8,11 @@ const put = (token: string, body: unknown) =>
   call("/users/me/config", { method: "PUT", json: body, token: token });
 const resolved = (token: string, uid: string, section = "llm", headers: Record<string, string> = {}) =>
   call(`/users/${uid}/config/resolved?section=${section}`, { token: token, headers });
+
+// Spies (console, the rate limiter) end with their test.
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("service accounts", () => {
   it("are created, listed and deleted by administrators only, audited", async () => {
@@ -176,5 +181,64 @@ describe("GET /users/{uid}/config/resolved", () => {
     expect(res.headers.get("retry-after")).toBe("60");
     expect(limit).toHaveBeenCalledWith({ key: `resolve:${account.id}` });
     expect(await lastAudit("service.config_resolved", user.id)).toBeNull();
+  });
+});
+
+describe("service accounts limited to groups", () => {
+  async function limitedAccount(groupIds: string[]) {
+    const { token: admin } = await loginAdmin();
+    const name = `team-${crypto.randomUUID().slice(0, 8)}`;
+    const res = await call("/users/admin/service-accounts", {
+      method: "POST",
+      json: { name, group_ids: groupIds },
+      token: admin,
+    });
+    expect(res.status).toBe(201);
+    const account: { id: string; group_ids: string[] | null } = await res.json();
+    const keyRes = await call(`/users/admin/service-accounts/${account.id}/keys`, {
+      method: "POST",
+      json: { name: "backend", scopes: ["config:resolve", "credentials:mint"] },
+      token: admin,
+    });
+    const key: { token: string } = await keyRes.json();
+    return { account, key };
+  }
+
+  it("act only for members of their groups; anyone else answers as an unknown user would", async () => {
+    const member = await createSignedInUserInGroup({});
+    const outsider = await createSignedInUserInGroup({});
+    const { account, key } = await limitedAccount([member.groupId]);
+    expect(account.group_ids).toEqual([member.groupId]);
+
+    expect((await resolved(key.token, member.id)).status).toBe(200);
+    const refused = await resolved(key.token, outsider.id);
+    const unknown = await resolved(key.token, crypto.randomUUID());
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toEqual(await unknown.json());
+    expect(await lastAudit("service.config_resolved", outsider.id)).toBeNull();
+
+    const mint = await call(`/users/${outsider.id}/config/llm/client_token`, {
+      method: "POST",
+      json: {},
+      token: key.token,
+    });
+    expect(mint.status).toBe(404);
+  });
+
+  it("are created only with existing group ids", async () => {
+    const { token: admin } = await loginAdmin();
+    const res = await call("/users/admin/service-accounts", {
+      method: "POST",
+      json: { name: `team-${crypto.randomUUID().slice(0, 8)}`, group_ids: ["ungrouped", "no-such-group"] },
+      token: admin,
+    });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({
+      detail: [{ loc: ["body", "group_ids", 1], msg: "No group has this id" }],
+    });
+    const list: { data: { group_ids: string[] | null }[] } = await (
+      await call("/users/admin/service-accounts", { token: admin })
+    ).json();
+    expect(list.data.every((a) => a.group_ids === null || a.group_ids.length > 0)).toBe(true);
   });
 });

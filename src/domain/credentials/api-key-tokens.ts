@@ -49,7 +49,18 @@ export function apiKeyKind(token: string): "personal" | "service" | null {
   return match[1] === "pk" ? "personal" : "service";
 }
 
-/** Parses a stored scopes column; anything unreadable grants nothing (fails closed). */
+/**
+ * The groups a service account may act in, from its `group_ids` column: null (not limited) acts for
+ * every user; a stored list limits it; an unreadable list grants no group (fails closed).
+ */
+export const storedGroupIds = (json: string | null): string[] | null =>
+  json === null ? null : storedScopes(json);
+
+/** Whether a service account limited to `groupIds` (null: not limited) may act for a member of `groupId`. */
+export const serviceMayActIn = (groupIds: string[] | null, groupId: string) =>
+  groupIds === null || groupIds.includes(groupId);
+
+/** Parses a stored scopes column (a JSON list of strings); anything unreadable grants nothing (fails closed). */
 export function storedScopes(json: string): string[] {
   try {
     const value: unknown = JSON.parse(json);

@@ -8,6 +8,7 @@ import {
   LAST_USED_RESOLUTION_MS,
   type Scope,
   type ServiceScope,
+  storedGroupIds,
   storedScopes,
 } from "../../domain/credentials/api-key-tokens";
 import { canHoldSession } from "../../domain/sessions/session-validity";
@@ -38,6 +39,8 @@ export interface ServiceCaller {
   name: string;
   keyId: string;
   scopes: string[];
+  /** The groups whose users it may act for; null: every user. */
+  groupIds: string[] | null;
 }
 
 const isLive = (key: ApiKeyRow, now: number) =>
@@ -120,6 +123,7 @@ export const requireServiceScope = (scope: ServiceScope) =>
       name: found.serviceName,
       keyId: found.key.id,
       scopes,
+      groupIds: storedGroupIds(found.serviceGroupIds),
     });
     await next();
   });

@@ -8,7 +8,7 @@ import {
 import type { ProviderCallContext } from "../../domain/preferences/provider-access";
 import { isSection, type Section } from "../../domain/preferences/provider-catalog";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
-import { myProviderCallContext, providerCallContextOf } from "../../http/preferences-request";
+import { myProviderCallContext, serviceTargetContext } from "../../http/preferences-request";
 import { throttle } from "../../http/rate-limit";
 import { auditEntry } from "../../http/request-context";
 import { auditStatement } from "../../storage/audit";
@@ -31,7 +31,7 @@ export const resolvedConfigHandler: AppRouteHandler<typeof resolvedConfig> = asy
   const { uid } = c.req.valid("param");
   const { section } = c.req.valid("query");
   await limit(c.env.RESOLVE_LIMITER, `resolve:${c.var.service.id}`, "configuration reads");
-  const ctx = await providerCallContextOf(c, uid);
+  const ctx = await serviceTargetContext(c, uid);
   const resolved = await resolveSectionConfig(ctx, section);
   // Audited before the key leaves: no record, no key.
   await c.var.db.run(
@@ -83,7 +83,7 @@ export const mintUserClientTokenHandler: AppRouteHandler<typeof mintUserClientTo
   const { uid } = c.req.valid("param");
   const section = sectionOf(c.req.valid("param").section);
   await limit(c.env.CLIENT_TOKEN_LIMITER, `client_token:service:${c.var.service.id}`, "client credentials");
-  const ctx = await providerCallContextOf(c, uid);
+  const ctx = await serviceTargetContext(c, uid);
   const audit = {
     action: "service.client_token_minted",
     actorId: c.var.service.id,

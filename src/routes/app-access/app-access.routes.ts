@@ -16,7 +16,7 @@ import {
 const tags = ["Apps"];
 const mintErrors = {
   403: `${e.notAllowed}; or the user is disabled (\`account_disabled\`)`,
-  404: "No such user (`not_found`)",
+  404: "No such user, or one outside the service account's groups (`not_found`)",
   409:
     "No usable stored key (`no_provider_key`), or the provider has no short-lived credential " +
     "(`client_token_unsupported`, naming the alternative)",
@@ -40,7 +40,8 @@ export const resolvedConfig = createRoute({
     "For app backends: the effective provider, model, base URL and options of one section under the user's " +
     "group policy as it is now (blocked values are never returned), and the decrypted provider key when the " +
     "policy allows it and it was saved for that base URL. Every read is audited (`service.config_resolved`: " +
-    "which service account and key, which user and section, when, from where) and rate-limited per service account.",
+    "which service account and key, which user and section, when, from where) and rate-limited per service account. " +
+    "A service account limited to groups (`group_ids`) sees only their members; any other user is 404.",
   request: { params: ResolvedParams, query: ResolvedQuery },
   responses: {
     200: jsonContent(ResolvedConfigSchema, "The resolved section"),
@@ -50,7 +51,7 @@ export const resolvedConfig = createRoute({
       params: true,
       errors: {
         403: `${serviceErrors("config:resolve")}; or the user is disabled (\`account_disabled\`)`,
-        404: "No such user (`not_found`)",
+        404: "No such user, or one outside the service account's groups (`not_found`)",
         422: e.baseUrlRefused,
         429: "Too many reads (`rate_limited`); see Retry-After",
         503: `${e.keysUnavailable}; or ${e.unreadable}`,

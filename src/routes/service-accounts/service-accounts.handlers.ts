@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { AppError, notFound } from "../../core/errors";
+import { AppError, invalid, notFound } from "../../core/errors";
 import { nowIso } from "../../core/time";
 import { createApiKey, revokeApiKey } from "../../domain/credentials/api-key-service";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
@@ -7,6 +7,7 @@ import { auditEntry } from "../../http/request-context";
 import { toApiKeyWire } from "../../http/schemas/api-keys";
 import { listApiKeys, revokeServiceAccountKeysStatement } from "../../storage/api-keys";
 import { auditIfChangedStatement } from "../../storage/audit";
+import { existingGroupIds } from "../../storage/groups";
 import {
   deleteServiceAccountStatement,
   insertServiceAccountStatement,
@@ -25,20 +26,35 @@ async function requireAccount(c: Ctx, id: string) {
   return row;
 }
 
+/** The group limit as stored: null (every user), or the ids, each of which must name a group. */
+async function groupLimit(c: Ctx, groupIds: string[] | undefined): Promise<string | null> {
+  if (groupIds === undefined) return null;
+  const unique = [...new Set(groupIds)];
+  const existing = new Set(await existingGroupIds(c.var.db, unique));
+  const unknown = groupIds.findIndex((id) => !existing.has(id));
+  if (unknown >= 0) throw invalid(["body", "group_ids", unknown], "No group has this id");
+  return JSON.stringify(unique);
+}
+
 export const createServiceAccountHandler: AppRouteHandler<typeof routes.createServiceAccount> = async (c) => {
   const body = c.req.valid("json");
   const id = crypto.randomUUID();
   const db = c.var.db;
+  const groupIds = await groupLimit(c, body.group_ids);
   const [inserted, , rows] = await db.batch([
     insertServiceAccountStatement(db, {
       id,
       name: body.name,
       description: body.description,
+      groupIds,
       createdBy: c.var.auth.user.id,
     }),
     auditIfChangedStatement(
       db,
-      auditEntry(c, "admin.service_account_created", target(id), { name: body.name }),
+      auditEntry(c, "admin.service_account_created", target(id), {
+        name: body.name,
+        group_ids: body.group_ids ?? null,
+      }),
     ),
     serviceAccountQuery(db, id),
   ]);

@@ -26,7 +26,8 @@ export const createServiceAccount = createRoute({
   path: base,
   summary: "Create a service account",
   description:
-    "An app backend: not a person, it cannot sign in (no password, no OIDC) and calls only with its own keys.",
+    "An app backend: not a person, it cannot sign in (no password, no OIDC) and calls only with its own keys. " +
+    "`group_ids` limits it to the users of those groups (least privilege for a backend that serves one team).",
   request: { body: jsonBody(NewServiceAccountSchema) },
   responses: {
     201: jsonContent(ServiceAccountSchema, "Created"),
