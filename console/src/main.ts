@@ -100,6 +100,9 @@ export async function route(): Promise<void> {
   else if (state.mfaSetupNeeded) id = "security";
   else if (id === "signin" || !VIEWS[id]) id = "profile";
   const view = id === "signin" ? null : VIEWS[id];
+  // The address names the screen shown, so a link to the screen that was asked for (and refused
+  // for now) changes the hash and routes again.
+  if (me && location.hash !== `#/${id}`) history.replaceState(null, "", `#/${id}`);
   renderNav(me);
   const heading = h("h1", { tabindex: -1 }, view ? view.title : "Sign in");
   const container = h("div", {});

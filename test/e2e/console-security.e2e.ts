@@ -62,6 +62,8 @@ beforeAll(async () => {
     // The example key and the passkey relying party derived from the request: development only.
     ENVIRONMENT: "development",
     STEP_UP_MAX_AGE_SECONDS: String(STEP_UP_SECONDS),
+    // Administrators must enrol a second factor: the console sends them to the Security screen.
+    MFA_REQUIRED_FOR_ADMINS: "true",
   });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -73,11 +75,16 @@ afterAll(async () => {
 });
 
 describe("second factors in the console (Chromium)", () => {
-  it("enrols an authenticator app: QR code and key shown, confirmed with a code, 10 recovery codes shown once", async () => {
+  it("sends an administrator who must enrol to the Security screen, and keeps them there until they do", async () => {
     await page.goto(`${worker.url}/console/`);
     await signInWithPassword();
-    await onProfile();
-    await openScreen(page, "Security");
+    await eventually(() => page.getByRole("heading", { level: 1, name: "Security" }).count()).toBe(1);
+    await eventually(() => page.getByText(/^Your account needs a second factor/).count()).toBe(1);
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "My profile" }).click();
+    await eventually(() => page.getByRole("heading", { level: 1, name: "Security" }).count()).toBe(1);
+  });
+
+  it("enrols an authenticator app: QR code and key shown, confirmed with a code, 10 recovery codes shown once", async () => {
     await eventually(() => page.getByRole("button", { name: "Set up authenticator app" }).count()).toBe(1);
     expect(await page.locator(".facts").textContent()).toContain("Second factorOff");
     await axeScan(page, "security");
@@ -111,6 +118,8 @@ describe("second factors in the console (Chromium)", () => {
     expect(await page.locator(".facts").textContent()).toContain("Recovery codes left10 of 10");
     // Shown once: gone from the page, and no API answer carries them again.
     expect(await page.content()).not.toContain(recoveryCodes[0]);
+    expect(await page.getByText(/^Your account needs a second factor/).count()).toBe(0);
+    await openScreen(page, "My profile");
   });
 
   it("signs out, then signs in with the password and the authenticator code", async () => {
@@ -192,5 +201,7 @@ describe("second factors in the console (Chromium)", () => {
     await page.getByRole("button", { name: "Turn off", exact: true }).click();
     await expectStatus(page, "Authenticator app turned off");
     await eventually(() => page.locator(".facts").textContent()).toContain("Second factorOff");
+    // Without a factor, the policy applies again.
+    expect(await page.getByText(/^Your account needs a second factor/).count()).toBe(1);
   });
 });
