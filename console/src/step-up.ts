@@ -31,7 +31,10 @@ async function reauthenticate(): Promise<boolean> {
   // /users/me/mfa reads D1, so a factor added a moment ago is known here.
   const { data: mfa } = await api.GET("/api/v1/users/me/mfa");
   const hasPassword = state.me?.identity_source === "LOCAL";
-  const hasCode = !!mfa?.methods.some((m) => m === "totp" || m === "recovery_code");
+  // With a second factor the API wants a code too; re-authentication takes no passkey yet, so a
+  // user whose only factors are passkeys signs in again instead.
+  const needsCode = !!mfa?.mfa_enabled;
+  const hasCode = needsCode && !!mfa?.methods.some((m) => m === "totp" || m === "recovery_code");
   const password = input({
     name: "password",
     type: "password",
@@ -42,7 +45,7 @@ async function reauthenticate(): Promise<boolean> {
   const problem = h("p", { class: "error", role: "status" });
   const confirm = h("button", { type: "submit" }, "Confirm");
   const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
-  const canConfirm = hasPassword || hasCode;
+  const canConfirm = needsCode ? hasCode : hasPassword;
   const form = h(
     "form",
     {},
@@ -54,7 +57,7 @@ async function reauthenticate(): Promise<boolean> {
         ? "This change needs a recent sign-in."
         : "This change needs a recent sign-in: sign out and sign in again, then retry.",
     ),
-    hasPassword && field("Password", password),
+    canConfirm && hasPassword && field("Password", password),
     hasCode &&
       field(
         "Authenticator code or recovery code",

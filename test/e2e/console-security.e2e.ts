@@ -154,6 +154,13 @@ describe("second factors in the console (Chromium)", () => {
     expect(credentials).toHaveLength(1);
     await axeScan(page, "security-passkeys");
     await screenshot(page, "security-passkeys");
+    // Phone width: the passkey table scrolls inside its region, the page never sideways.
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(
+      await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"),
+    ).toBe(0);
+    await screenshot(page, "security-phone");
+    await page.setViewportSize({ width: 1200, height: 900 });
 
     // Passkey only: no username, no password, no code.
     await signOut();
