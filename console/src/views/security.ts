@@ -176,8 +176,13 @@ export async function renderSecurity(main: HTMLElement): Promise<void> {
         type: "button",
         class: "secondary",
         onclick: async () => {
-          await navigator.clipboard?.writeText(codes.join("\n"));
-          notify("Recovery codes copied");
+          try {
+            await navigator.clipboard.writeText(codes.join("\n"));
+            notify("Recovery codes copied");
+          } catch {
+            // No clipboard outside a secure context, or permission refused.
+            notify("Copying failed: select the codes and copy them", "error");
+          }
         },
       },
       "Copy codes",
