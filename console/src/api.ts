@@ -24,6 +24,12 @@ export function errorText(error: unknown, fallback = "The request failed"): stri
   return fallback;
 }
 
+/** The machine-readable `code` of an error answer, when it has one. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}
+
 /** The live region every view reports into (announced by screen readers). */
 export function notify(message: string, kind: "ok" | "error" = "ok"): void {
   const region = document.getElementById("status");

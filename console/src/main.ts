@@ -7,6 +7,7 @@ import { renderGroups } from "./views/groups";
 import { renderPassword } from "./views/password";
 import { renderPreferences } from "./views/preferences";
 import { renderProfile } from "./views/profile";
+import { renderSecurity } from "./views/security";
 import { renderSessions } from "./views/sessions";
 import { renderSignIn } from "./views/sign-in";
 import { renderUsers } from "./views/users";
@@ -20,6 +21,7 @@ export interface View {
 const VIEWS: Record<string, View> = {
   profile: { title: "My profile", render: renderProfile },
   password: { title: "Password", render: renderPassword },
+  security: { title: "Security", render: renderSecurity },
   sessions: { title: "My sessions", render: renderSessions },
   preferences: { title: "Preferences", render: renderPreferences },
   users: { title: "Users", admin: true, render: renderUsers },
@@ -60,6 +62,7 @@ function renderNav(user: User | null): void {
 async function signOutNow(): Promise<void> {
   await api.POST("/api/v1/users/logout");
   state.me = null;
+  state.mfaSetupNeeded = null;
   await go("#/signin");
 }
 
@@ -84,11 +87,22 @@ export async function route(): Promise<void> {
     state.me = data ?? null;
   }
   const me = state.me;
+  // A policy may require a second factor: until one is enrolled every other screen would answer
+  // 403 mfa_enrollment_required. Asked once per sign-in, and only of users without one.
+  if (me && !me.must_change_password && state.mfaSetupNeeded === null) {
+    const { data } = me.mfa_enabled ? { data: null } : await api.GET("/api/v1/users/me/mfa");
+    if (mine !== generation) return;
+    state.mfaSetupNeeded = !!data && data.mfa_required && !data.mfa_enabled;
+  }
   let id = location.hash.slice(2) || "profile";
   if (!me) id = "signin";
   else if (me.must_change_password) id = "password";
+  else if (state.mfaSetupNeeded) id = "security";
   else if (id === "signin" || !VIEWS[id]) id = "profile";
   const view = id === "signin" ? null : VIEWS[id];
+  // The address names the screen shown, so a link to the screen that was asked for (and refused
+  // for now) changes the hash and routes again.
+  if (me && location.hash !== `#/${id}`) history.replaceState(null, "", `#/${id}`);
   renderNav(me);
   const heading = h("h1", { tabindex: -1 }, view ? view.title : "Sign in");
   const container = h("div", {});
@@ -96,10 +110,17 @@ export async function route(): Promise<void> {
   document.title = `${view ? view.title : "Sign in"} · Edge Users`;
   heading.focus();
   if (!me || !view) {
-    renderSignIn(container, async () => {
-      state.me = null;
-      await go("#/profile");
-    });
+    const challenge = state.mfaChallenge;
+    state.mfaChallenge = null;
+    renderSignIn(
+      container,
+      async () => {
+        state.me = null;
+        state.mfaSetupNeeded = null;
+        await go("#/profile");
+      },
+      challenge,
+    );
   } else if (view.admin && me.role !== "admin") {
     container.append(h("p", {}, "Administrators only."));
   } else {
@@ -107,12 +128,12 @@ export async function route(): Promise<void> {
   }
 }
 
-// An OIDC sign-in lands here with ?login_code= (for other-site frontends); the cookie already signs us in.
-if (
-  new URLSearchParams(location.search).has("login_code") ||
-  new URLSearchParams(location.search).has("error")
-) {
-  const error = new URLSearchParams(location.search).get("error");
+// An OIDC sign-in lands here with ?login_code= (for other-site frontends; the cookie already signs us
+// in), with ?mfa_challenge= when the second factor is still needed, or with ?error=.
+const returned = new URLSearchParams(location.search);
+if (returned.has("login_code") || returned.has("error") || returned.has("mfa_challenge")) {
+  const error = returned.get("error");
+  state.mfaChallenge = returned.get("mfa_challenge");
   history.replaceState(null, "", `${location.pathname}${location.hash}`);
   if (error) queueMicrotask(() => notify(`Sign-in failed: ${error}`, "error"));
 }

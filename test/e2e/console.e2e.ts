@@ -1,8 +1,13 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  eventually,
+  launchChromium,
+  openScreen,
+  axeScan as scan,
+  screenshot,
+  expectStatus as statusIs,
+} from "./chromium";
 import { FAKE_KEY, startFakeOpenAi } from "./fake-openai";
 import { type RunningWorker, startWorker } from "./worker-process";
 
@@ -12,50 +17,17 @@ import { type RunningWorker, startWorker } from "./worker-process";
  * of each screen go to test/e2e/screenshots/ (not committed; one is copied to docs/).
  */
 const ADMIN = { username: "admin", password: "console-e2e-admin-password" };
-const SHOTS = path.join(import.meta.dirname, "screenshots");
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let worker: RunningWorker;
 let fake: Awaited<ReturnType<typeof startFakeOpenAi>>;
 let browser: Browser;
 let page: Page;
 
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-const isViolations = (value: unknown): value is Violation[] =>
-  Array.isArray(value) &&
-  value.every((v) => typeof v === "object" && v !== null && "id" in v && "impact" in v);
-
-/** axe-core injected into the page (through the DevTools protocol, so a strict CSP does not block it). */
-async function axeScan(screen: string): Promise<void> {
-  if ((await page.evaluate("typeof axe")) === "undefined") await page.evaluate(AXE_SOURCE);
-  const result: unknown = await page.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) =>
-    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })))`);
-  expect(isViolations(result)).toBe(true);
-  const serious = isViolations(result)
-    ? result.filter((v) => v.impact === "serious" || v.impact === "critical")
-    : [];
-  expect(serious, `${screen}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
-}
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** Opens a console screen through its navigation link and waits for its heading. */
-async function open(link: string, heading = link): Promise<void> {
-  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: link }).click();
-  await eventually(() => page.getByRole("heading", { level: 1, name: heading }).count()).toBe(1);
-}
-
-const status = () => page.locator("#status");
-async function expectStatus(text: string | RegExp): Promise<void> {
-  await eventually(() => status().textContent()).toMatch(text);
-}
+// This file drives one page: the shared helpers bound to it.
+const axeScan = (screen: string) => scan(page, screen);
+const shot = (name: string) => screenshot(page, name);
+const open = (link: string, heading = link) => openScreen(page, link, heading);
+const expectStatus = (text: string | RegExp) => statusIs(page, text);
 
 async function api(pathname: string, init: RequestInit = {}, token?: string): Promise<Response> {
   const headers = new Headers(init.headers);
@@ -76,13 +48,9 @@ async function tokenFor(username: string, password: string): Promise<string> {
   return body.token;
 }
 
-/** expect.poll with room for a loaded 2-core machine (sign-in hashes with scrypt). */
-const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
-
 const section = (id: string): Locator => page.locator(`#section-${id}`);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   fake = await startFakeOpenAi();
   worker = await startWorker({
     BOOTSTRAP_ADMIN_USERNAME: ADMIN.username,
@@ -93,10 +61,7 @@ beforeAll(async () => {
     // e2e only: the fake provider listens on loopback.
     ALLOW_PRIVATE_PROVIDER_URLS: "true",
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
 });
 

@@ -1,20 +1,24 @@
-import { Buffer } from "node:buffer";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { hc } from "hono/client";
-import { chromium } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOidcProvider } from "../../scripts/oidc-provider-server.mjs";
 import type { AppType } from "../../src/app";
 import { OidcBrowser, pkcePair, throughProviderPages } from "../oidc-driver";
 import { bodyAt } from "../typed-response";
+import { launchChromium } from "./chromium";
+import { type StaticSite, startStaticSite } from "./frontend-server";
 import { freePort, type RunningWorker, startWorker } from "./worker-process";
 
 const FRONTEND = "http://localhost:5173/signed-in";
 let worker: RunningWorker;
 let provider: { close: () => Promise<unknown> };
+/** A frontend on another origin (another port), listed in FRONTEND_ORIGINS, served for real. */
+let frontend: StaticSite;
 
 beforeAll(async () => {
+  frontend = await startStaticSite(await freePort());
   const providerPort = await freePort();
   // The provider must know the Worker's exact redirect URI, so the Worker starts first.
   const issuer = `http://localhost:${providerPort}`;
@@ -24,7 +28,7 @@ beforeAll(async () => {
       OIDC_ISSUER: issuer,
       OIDC_CLIENT_ID: "edge-users-e2e",
       OIDC_CLIENT_SECRET: "e2e-client-secret",
-      FRONTEND_ORIGINS: "http://localhost:5173",
+      FRONTEND_ORIGINS: `http://localhost:5173,${frontend.origin}`,
       FRONTEND_DEFAULT_URI: `http://localhost:${workerPort}/api/v1/users/me`,
     },
     workerPort,
@@ -40,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await provider?.close();
+  await frontend?.close();
 });
 
 /** The API as a typed client, over the network to wrangler dev, sending `headers`. */
@@ -96,16 +101,7 @@ describe("OIDC round trip against a real provider (oidc-provider) and wrangler d
 
 describe("in a real browser (Chromium via playwright-core)", () => {
   it("signs in through the provider's pages and lands signed in, cookies and all", async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       // No frontend_callback_uri: the flow returns to FRONTEND_DEFAULT_URI, here /users/me.
@@ -124,6 +120,104 @@ describe("in a real browser (Chromium via playwright-core)", () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe("a frontend on another origin, in Chromium: login code and PKCE verifier (issue #11)", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /**
+   * The frontend's page makes a PKCE pair (keeping the verifier in its sessionStorage) and offers a
+   * sign-in link with the challenge; the browser follows it through the provider's login and
+   * consent pages and comes back to the frontend's /callback with a login code.
+   */
+  async function signInFromFrontend(context: BrowserContext) {
+    const page = await context.newPage();
+    await page.goto(`${frontend.origin}/`);
+    await page.evaluate(`(async () => {
+      const base64url = (bytes) =>
+        btoa(String.fromCharCode(...bytes)).replace(/=+$/, "").replace(/\\+/g, "-").replace(/\\//g, "_");
+      const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+      sessionStorage.setItem("pkce", verifier);
+      const link = document.createElement("a");
+      link.id = "sign-in";
+      link.textContent = "Sign in";
+      link.href = ${JSON.stringify(`${worker.url}/api/v1/users/login`)} +
+        "?frontend_callback_uri=" + encodeURIComponent(location.origin + "/callback") +
+        "&code_challenge=" + base64url(new Uint8Array(digest));
+      document.body.append(link);
+    })()`);
+    await page.click("#sign-in");
+    await page.fill('input[name="login"]', "alice");
+    await page.fill('input[name="password"]', "any password");
+    await page.click('button[type="submit"]');
+    await page.click('button[type="submit"]'); // consent
+    await page.waitForURL(`${frontend.origin}/callback?**`);
+    return page;
+  }
+
+  /** POST /users/login/exchange from the frontend's page: credentialed, cross-origin, preflighted. */
+  const exchangeFunction = () => `async (body) => {
+    const res = await fetch(${JSON.stringify(`${worker.url}/api/v1/users/login/exchange`)}, {
+      method: "POST",
+      credentials: "include",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  }`;
+
+  it("exchanges the login code with its verifier by a credentialed cross-origin fetch, then reads /users/me through CORS", async () => {
+    const context = await browser.newContext();
+    const page = await signInFromFrontend(context);
+    const landed = new URL(page.url());
+    expect(landed.searchParams.get("login_code")).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    // A code, not a cookie: this frontend cannot count on our cookie (another site, in general).
+    expect((await context.cookies(worker.url)).find((c) => c.name === "session")).toBeUndefined();
+
+    const result: unknown = await page.evaluate(`(async () => {
+      const exchange = ${exchangeFunction()};
+      const code = new URL(location.href).searchParams.get("login_code");
+      const withoutVerifier = await exchange({ code });
+      const exchanged = await exchange({ code, code_verifier: sessionStorage.getItem("pkce") });
+      const me = await fetch(${JSON.stringify(`${worker.url}/api/v1/users/me`)}, {
+        credentials: "include",
+        headers: { authorization: "Bearer " + exchanged.body.token },
+      });
+      return { withoutVerifier, exchanged: exchanged.status, me: me.status, user: await me.json() };
+    })()`);
+    expect(result).toMatchObject({
+      // The schema requires the verifier: refused before the code is even looked up.
+      withoutVerifier: { status: 422 },
+      exchanged: 200,
+      me: 200,
+      user: { email: "alice@example.org", identity_source: "OIDC" },
+    });
+    await context.close();
+  });
+
+  it("refuses the login code with another verifier, and the code is spent for the right one too", async () => {
+    const context = await browser.newContext();
+    const page = await signInFromFrontend(context);
+    const result: unknown = await page.evaluate(`(async () => {
+      const exchange = ${exchangeFunction()};
+      const code = new URL(location.href).searchParams.get("login_code");
+      const wrongVerifier = await exchange({ code, code_verifier: "x".repeat(43) });
+      const rightVerifier = await exchange({ code, code_verifier: sessionStorage.getItem("pkce") });
+      return { wrongVerifier, rightVerifier };
+    })()`);
+    expect(result).toMatchObject({
+      wrongVerifier: { status: 400, body: { code: "invalid_login_code" } },
+      rightVerifier: { status: 400, body: { code: "invalid_login_code" } },
+    });
+    await context.close();
   });
 });
 

@@ -1,5 +1,5 @@
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addVirtualAuthenticator, launchChromium } from "./chromium";
 import { type RunningWorker, startWorker } from "./worker-process";
 
 /**
@@ -34,27 +34,13 @@ afterAll(async () => {
 
 describe("passkeys in a real browser (Chromium virtual authenticator)", () => {
   it("registers a passkey, signs out, and signs in with it without typing a username", async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       // A same-origin HTML page (the static index): API answers carry `default-src 'none'`, so a
       // page opened on one of them could not fetch at all.
       await page.goto(`${worker.url}/`);
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send("WebAuthn.enable");
-      const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-        options: {
-          protocol: "ctap2",
-          transport: "internal",
-          hasResidentKey: true,
-          hasUserVerification: true,
-          isUserVerified: true,
-          automaticPresenceSimulation: true,
-        },
-      });
+      const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
 
       const registered: unknown = await page.evaluate(`(async (admin) => {
         ${IN_PAGE_BASE64URL}

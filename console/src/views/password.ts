@@ -1,6 +1,7 @@
 import { api, errorText, notify, type User } from "../api";
 import { field, h, input } from "../dom";
 import { state } from "../state";
+import { withStepUp } from "../step-up";
 
 export function renderPassword(main: HTMLElement, me: User): void {
   if (me.must_change_password) {
@@ -46,9 +47,11 @@ export function renderPassword(main: HTMLElement, me: User): void {
       again.focus();
       return;
     }
-    const { error } = await api.PUT("/api/v1/users/password", {
-      body: { current_password: current.value, new_password: next.value },
-    });
+    const { error } = await withStepUp(() =>
+      api.PUT("/api/v1/users/password", {
+        body: { current_password: current.value, new_password: next.value },
+      }),
+    );
     if (error) {
       notify(errorText(error), "error");
       return;

@@ -1,6 +1,7 @@
 import type { Schema } from "../../../client/index";
 import { api, errorText, notify, type User } from "../api";
 import { field, h, input, select, table } from "../dom";
+import { withStepUp } from "../step-up";
 
 type Section = "llm" | "tts" | "stt";
 type Preferences = Schema<"Preferences">;
@@ -245,7 +246,9 @@ function filesCard(me: User, reload: () => Promise<void>): HTMLElement {
           {
             type: "button",
             onclick: async () => {
-              const { data, error } = await api.GET("/api/v1/users/me/config/export", { parseAs: "text" });
+              const { data, error } = await withStepUp(() =>
+                api.GET("/api/v1/users/me/config/export", { parseAs: "text" }),
+              );
               if (data === undefined) {
                 notify(errorText(error), "error");
                 return;

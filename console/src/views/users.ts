@@ -1,6 +1,7 @@
 import type { Schema } from "../../../client/index";
 import { api, errorText, notify } from "../api";
 import { field, formatTime, h, input, pager, select, setter, table } from "../dom";
+import { withStepUp } from "../step-up";
 
 type AdminUser = Schema<"AdminUser">;
 type Role = AdminUser["role"];
@@ -134,7 +135,9 @@ export async function renderUsers(main: HTMLElement): Promise<void> {
           if (!isRole(roleSelect.value)) return;
           const body = { role: roleSelect.value };
           await done(
-            await api.PUT("/api/v1/users/admin/users/{uid}/role", { params: { path }, body }),
+            await withStepUp(() =>
+              api.PUT("/api/v1/users/admin/users/{uid}/role", { params: { path }, body }),
+            ),
             "Role changed",
           );
         }),
@@ -196,6 +199,26 @@ export async function renderUsers(main: HTMLElement): Promise<void> {
                     ),
                 },
                 "Reset password",
+              ),
+            )
+          : null,
+        user.mfa_enabled
+          ? h(
+              "div",
+              { class: "row" },
+              h(
+                "button",
+                {
+                  type: "button",
+                  onclick: async () =>
+                    done(
+                      await withStepUp(() =>
+                        api.POST("/api/v1/users/admin/users/{uid}/mfa/disable", { params: { path } }),
+                      ),
+                      "Second factors removed; the user's sessions ended",
+                    ),
+                },
+                "Remove second factors",
               ),
             )
           : null,
