@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createSignedInUser, randomIp } from "../helpers";
+import { bodyAt, call, client, createSignedInUser, loginAdmin, randomIp } from "../helpers";
 import { ageAuthentication, readSessionRecord, startLogin } from "./mfa-helpers";
 import { createSoftAuthenticator } from "./soft-authenticator";
 
@@ -181,6 +181,57 @@ describe("passkeys", () => {
       .bind(user.id)
       .first<{ n: number }>();
     expect(n?.n).toBe(0);
+  });
+});
+
+describe("renaming a passkey", () => {
+  /** The id of the user's only passkey, read through the typed client. */
+  async function onlyPasskeyId(token: string) {
+    const list = await bodyAt(await client({ token }).users.me.passkeys.$get(), 200);
+    const id = list.data[0]?.id;
+    if (!id) throw new Error("no passkey");
+    return id;
+  }
+  const rename = (token: string, passkey_id: string, name: string) =>
+    client({ token }).users.me.passkeys[":passkey_id"].$patch({ param: { passkey_id }, json: { name } });
+
+  it("renames one's own passkey, trimmed, lists the new name and audits the change", async () => {
+    const user = await createSignedInUser();
+    expect((await registerPasskey(user.token, await createSoftAuthenticator(), "Key")).status).toBe(201);
+    const id = await onlyPasskeyId(user.token);
+    const renamed = await bodyAt(await rename(user.token, id, "  Work laptop "), 200);
+    expect(renamed).toMatchObject({ id, name: "Work laptop" });
+    const list = await bodyAt(await client({ token: user.token }).users.me.passkeys.$get(), 200);
+    expect(list.data.map((p) => p.name)).toEqual(["Work laptop"]);
+    const admin = await loginAdmin();
+    const audit = await bodyAt(
+      await admin.api.users.admin.audit.$get({ query: { action: "mfa.passkey_renamed", actor: user.id } }),
+      200,
+    );
+    expect(audit.data[0]?.details).toEqual({ passkey_id: id, name: "Work laptop" });
+  });
+
+  it("refuses the names registration refuses: empty, too long, bidi overrides and zero-width characters", async () => {
+    const user = await createSignedInUser();
+    await registerPasskey(user.token, await createSoftAuthenticator(), "Key");
+    const id = await onlyPasskeyId(user.token);
+    for (const name of ["   ", "x".repeat(65), "evil\u202Etxt.exe", "in\u200Bvisible"]) {
+      expect((await rename(user.token, id, name)).status).toBe(422);
+    }
+    // Registration applies the same rules.
+    expect((await registerPasskey(user.token, await createSoftAuthenticator(), "a\u202Eb")).status).toBe(422);
+  });
+
+  it("answers 404 for another user's passkey and leaves its name as it was", async () => {
+    const owner = await createSignedInUser();
+    const other = await createSignedInUser();
+    await registerPasskey(owner.token, await createSoftAuthenticator(), "Mine");
+    const id = await onlyPasskeyId(owner.token);
+    const res = await rename(other.token, id, "Stolen");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: "not_found" });
+    const list = await bodyAt(await client({ token: owner.token }).users.me.passkeys.$get(), 200);
+    expect(list.data.map((p) => p.name)).toEqual(["Mine"]);
   });
 });
 

@@ -77,6 +77,19 @@ export const registerPasskeyHandler: AppRouteHandler<typeof routes.registerPassk
 export const listPasskeysHandler: AppRouteHandler<typeof routes.listPasskeys> = async (c) =>
   c.json({ data: (await findUserPasskeys(c.var.db, c.var.auth.user.id)).map(toPasskeyWire) }, 200);
 
+export const renamePasskeyHandler: AppRouteHandler<typeof routes.renamePasskey> = async (c) => {
+  const { passkey_id } = c.req.valid("param");
+  const { name } = c.req.valid("json");
+  const db = c.var.db;
+  const [renamed] = await db.batch([
+    passkeyStatements.rename(db, c.var.auth.user.id, passkey_id, name),
+    auditIfChangedStatement(db, auditEntry(c, "mfa.passkey_renamed", {}, { passkey_id, name })),
+  ]);
+  const [row] = renamed;
+  if (!row) throw notFound("Passkey");
+  return c.json(toPasskeyWire(row), 200);
+};
+
 export const deletePasskeyHandler: AppRouteHandler<typeof routes.deletePasskey> = async (c) => {
   requireStepUp(c);
   const { passkey_id } = c.req.valid("param");

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { displayTextField } from "../../http/schemas/profile-fields";
 import { PasskeyAssertionSchema, PasskeyAttestationSchema } from "../../http/schemas/webauthn";
 import type { PasskeyRow } from "../../storage/passkeys";
 
@@ -63,12 +64,17 @@ export const RequestOptionsSchema = z
   })
   .openapi("PasskeyRequestOptions");
 
+/** A passkey's name, at registration and when renamed: the same rules for both. */
+const passkeyName = displayTextField(64).openapi({ example: "Laptop" });
+
 export const RegisterPasskeySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(64).default("Passkey"),
+    name: passkeyName.default("Passkey"),
     credential: PasskeyAttestationSchema,
   })
   .openapi("RegisterPasskey");
+
+export const RenamePasskeySchema = z.strictObject({ name: passkeyName }).openapi("RenamePasskey");
 
 export const PasskeyLoginSchema = z
   .strictObject({ credential: PasskeyAssertionSchema })
