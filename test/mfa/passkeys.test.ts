@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bodyAt, call, client, createSignedInUser, loginAdmin, randomIp } from "../helpers";
+import { readUser, setUser } from "../seed";
 import { ageAuthentication, readSessionRecord, startLogin } from "./mfa-helpers";
 import { createSoftAuthenticator } from "./soft-authenticator";
 
-const cookieOf = (res: Response) =>
+const cookieOf = (res: { headers: Headers }) =>
   res.headers
     .getSetCookie()
     .map((c) => c.split(";")[0] ?? "")
@@ -232,6 +233,96 @@ describe("renaming a passkey", () => {
     expect(await res.json()).toMatchObject({ code: "not_found" });
     const list = await bodyAt(await client({ token: owner.token }).users.me.passkeys.$get(), 200);
     expect(list.data.map((p) => p.name)).toEqual(["Mine"]);
+  });
+});
+
+describe("re-authenticating with a passkey (step-up)", () => {
+  type Authenticator = Awaited<ReturnType<typeof createSoftAuthenticator>>;
+
+  /** A challenge for this session's user, and the assertion the authenticator makes for it. */
+  async function reauthAssertion(token: string, authenticator: Authenticator) {
+    const res = await client({ token, ip: randomIp() }).users.me.reauthenticate.passkey.options.$post();
+    const options = await bodyAt(res, 200);
+    const { id, response } = await authenticator.assert(options.challenge);
+    return { options, cookie: cookieOf(res), passkey: { id, response } };
+  }
+  type Assertion = Awaited<ReturnType<Authenticator["assert"]>>;
+  const reauthenticate = (token: string, cookie: string, passkey: Pick<Assertion, "id" | "response">) =>
+    client({ token, ip: randomIp(), headers: { cookie } }).users.me.reauthenticate.$post({
+      json: { passkey },
+    });
+
+  it("steps up a passkey-only account with an assertion alone, amr hwk+user+mfa", async () => {
+    const user = await createSignedInUser();
+    const authenticator = await createSoftAuthenticator();
+    expect((await registerPasskey(user.token, authenticator, "Key")).status).toBe(201);
+    // No password any more: the passkey is the only way in (as for an OIDC + passkey account).
+    await setUser(user.id, { passwordHash: null });
+    const signIn = await loginOptions();
+    const { id, response } = await authenticator.assert(signIn.challenge);
+    const signedIn = await client({
+      ip: randomIp(),
+      headers: { cookie: signIn.cookie },
+    }).users.login.passkey.$post({ json: { credential: { id, response } } });
+    const { token } = await bodyAt(signedIn, 200);
+    await ageAuthentication(token, 301);
+    expect((await client({ token }).users.me.passkeys.options.$post()).status).toBe(401);
+
+    const { options, cookie, passkey } = await reauthAssertion(token, authenticator);
+    expect(options.allowCredentials).toEqual([{ type: "public-key", id: authenticator.credentialId }]);
+    const done = await bodyAt(await reauthenticate(token, cookie, passkey), 200);
+    expect(done.amr).toEqual(["hwk", "user", "mfa"]);
+    expect((await readSessionRecord(token))?.amr).toEqual(["hwk", "user", "mfa"]);
+    // The step-up guard is satisfied now.
+    expect((await client({ token }).users.me.passkeys.options.$post()).status).toBe(200);
+  });
+
+  it("counts a refused assertion (another account's passkey) toward the lockout", async () => {
+    const user = await createSignedInUser();
+    const other = await createSignedInUser();
+    const theirs = await createSoftAuthenticator();
+    await registerPasskey(user.token, await createSoftAuthenticator(), "Mine");
+    await registerPasskey(other.token, theirs, "Theirs");
+    const { cookie, passkey } = await reauthAssertion(user.token, theirs);
+    const res = await reauthenticate(user.token, cookie, passkey);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: "invalid_passkey" });
+    expect((await readUser(user.id))?.failedAttempts).toBe(1);
+  });
+
+  it("refuses, without counting, a challenge issued to another user or for a sign-in", async () => {
+    const user = await createSignedInUser();
+    const other = await createSignedInUser();
+    const mine = await createSoftAuthenticator();
+    await registerPasskey(user.token, mine, "Mine");
+    // The other user's challenge (and browser), signed by my passkey, sent with my session.
+    const foreign = await reauthAssertion(other.token, mine);
+    const a = await reauthenticate(user.token, foreign.cookie, foreign.passkey);
+    expect(a.status).toBe(401);
+    // A sign-in challenge is not a re-authentication challenge, nor the other way round.
+    const signIn = await loginOptions();
+    const { id, response } = await mine.assert(signIn.challenge);
+    const b = await reauthenticate(user.token, signIn.cookie, { id, response });
+    expect(b.status).toBe(401);
+    const mineForReauth = await reauthAssertion(user.token, mine);
+    const c = await postJson(
+      "/users/login/passkey",
+      { credential: mineForReauth.passkey },
+      { cookie: mineForReauth.cookie },
+    );
+    expect(c.status).toBe(401);
+    expect((await readUser(user.id))?.failedAttempts).toBe(0);
+  });
+
+  it("takes a passkey alone: with a password or a code as well it is a 422", async () => {
+    const user = await createSignedInUser();
+    const mine = await createSoftAuthenticator();
+    await registerPasskey(user.token, mine, "Mine");
+    const { cookie, passkey } = await reauthAssertion(user.token, mine);
+    const res = await client({ token: user.token, headers: { cookie } }).users.me.reauthenticate.$post({
+      json: { passkey, password: user.password },
+    });
+    expect(res.status).toBe(422);
   });
 });
 

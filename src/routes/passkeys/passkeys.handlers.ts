@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { AppError, notFound } from "../../core/errors";
-import { PASSKEY_ALGORITHMS, verifyRegistration } from "../../domain/mfa/passkeys";
+import { PASSKEY_ALGORITHMS, PASSKEY_AMR, verifyRegistration } from "../../domain/mfa/passkeys";
 import { canHoldSession } from "../../domain/sessions/session-validity";
 import type { AppRouteHandler } from "../../http/app-env";
 import { issueSession } from "../../http/issue-session";
@@ -8,6 +8,7 @@ import {
   checkPasskeyAssertion,
   issueWebauthnChallenge,
   passkeyRefused,
+  passkeyRequestOptions,
   relyingPartyOf,
   takeSignedChallenge,
 } from "../../http/passkey-ceremony";
@@ -106,18 +107,7 @@ export const deletePasskeyHandler: AppRouteHandler<typeof routes.deletePasskey> 
 
 export const passkeyLoginOptionsHandler: AppRouteHandler<typeof routes.passkeyLoginOptions> = async (c) => {
   await throttleSignIn(c);
-  const rp = relyingPartyOf(c);
-  const challenge = await issueWebauthnChallenge(c, "login", null);
-  return c.json(
-    {
-      challenge,
-      rpId: rp.id,
-      timeout: WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000,
-      userVerification: "required" as const,
-      allowCredentials: [],
-    },
-    200,
-  );
+  return c.json(await passkeyRequestOptions(c, "login", null), 200);
 };
 
 export const loginPasskeyHandler: AppRouteHandler<typeof routes.loginPasskey> = async (c) => {
@@ -141,6 +131,6 @@ export const loginPasskeyHandler: AppRouteHandler<typeof routes.loginPasskey> = 
     }),
   ]);
   const signedIn = { ...user, failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date().toISOString() };
-  const session = await issueSession(c, signedIn, "passkey", { cookie: true, amr: ["hwk", "user", "mfa"] });
+  const session = await issueSession(c, signedIn, "passkey", { cookie: true, amr: PASSKEY_AMR });
   return c.json(toSessionWire(signedIn, session), 200);
 };

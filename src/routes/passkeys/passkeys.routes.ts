@@ -10,6 +10,7 @@ import {
   sessionSecurity,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
+import { RequestOptionsSchema } from "../../http/schemas/webauthn";
 import {
   CreationOptionsSchema,
   PasskeyIdParams,
@@ -18,7 +19,6 @@ import {
   PasskeySchema,
   RegisterPasskeySchema,
   RenamePasskeySchema,
-  RequestOptionsSchema,
 } from "./passkeys.schemas";
 
 const tags = ["Passkeys"];

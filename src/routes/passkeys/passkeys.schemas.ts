@@ -53,17 +53,6 @@ export const CreationOptionsSchema = z
   })
   .openapi("PasskeyCreationOptions");
 
-/** PublicKeyCredentialRequestOptionsJSON, for discoverable credentials (no allowCredentials). */
-export const RequestOptionsSchema = z
-  .object({
-    challenge: z.string(),
-    rpId: z.string(),
-    timeout: z.number().int(),
-    userVerification: z.literal("required"),
-    allowCredentials: z.array(z.object({ type: z.literal("public-key"), id: z.string() })),
-  })
-  .openapi("PasskeyRequestOptions");
-
 /** A passkey's name, at registration and when renamed: the same rules for both. */
 const passkeyName = displayTextField(64).openapi({ example: "Laptop" });
 
