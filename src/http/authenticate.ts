@@ -109,6 +109,7 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
   "POST /api/v1/users/logout",
   // The password change needs a recent authentication (step-up).
   "POST /api/v1/users/me/reauthenticate",
+  "POST /api/v1/users/me/reauthenticate/passkey/options",
 ]);
 
 /**
@@ -124,6 +125,7 @@ const ALLOWED_BEFORE_MFA_ENROLMENT = new Set([
   "POST /api/v1/users/me/passkeys/options",
   "POST /api/v1/users/me/passkeys",
   "POST /api/v1/users/me/reauthenticate",
+  "POST /api/v1/users/me/reauthenticate/passkey/options",
 ]);
 
 function enforcePasswordChange(c: Context<AppEnv>, user: CallerSnapshot): void {

@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { randomToken, sha256Hex } from "../core/crypto";
 import { AppError } from "../core/errors";
 import { readConfig } from "../core/settings";
+import { type CredentialCheck, type LockoutSubject, verifyWithLockout } from "../domain/local-login";
 import {
   type AssertionResult,
   fromB64url,
@@ -95,14 +96,21 @@ export interface AssertionInput {
 }
 
 /**
- * A sign-in assertion: challenge (this browser's, single use), the stored passkey, the signature,
- * the counter (a regression is refused and audited) and the conditional counter update.
+ * The stored passkey that made `credential` for `challenge`: the signature, the counter (a
+ * regression is refused and audited), and the conditional counter update. Refuses (401
+ * `invalid_passkey`) anything else. With `userId`, only that user's passkeys are accepted, checked
+ * before the signature so another account's counter is never touched.
  */
-export async function checkPasskeyAssertion(c: Ctx, credential: AssertionInput): Promise<PasskeyRow> {
-  const { challenge } = await takeSignedChallenge(c, credential.response.clientDataJSON, "login");
+async function verifiedPasskey(
+  c: Ctx,
+  credential: AssertionInput,
+  challenge: string,
+  userId: string | null,
+): Promise<PasskeyRow> {
   const db = c.var.primaryDb;
   const passkey = await findPasskeyByCredentialId(db, credential.id);
   if (!passkey) throw passkeyRefused("unknown credential");
+  if (userId !== null && passkey.userId !== userId) throw passkeyRefused("not a passkey of this account");
   const handle = credential.response.userHandle;
   if (handle && handle !== Buffer.from(passkey.userId).toString("base64url"))
     throw passkeyRefused("wrong user handle");
@@ -114,11 +122,15 @@ export async function checkPasskeyAssertion(c: Ctx, credential: AssertionInput):
   );
   const origin = auditBase(c, { actorId: passkey.userId, targetId: passkey.userId });
   if (!result.ok) {
-    await auditStatement(db, {
-      ...origin,
-      action: result.reason === "counter_regressed" ? "auth.passkey_counter_regressed" : "auth.login_failed",
-      details: { reason: result.reason, passkey_id: passkey.id },
-    }).run();
+    // A user's own proof (userId given) fails under the lockout, which writes the failure's entry.
+    if (result.reason === "counter_regressed" || userId === null) {
+      await auditStatement(db, {
+        ...origin,
+        action:
+          result.reason === "counter_regressed" ? "auth.passkey_counter_regressed" : "auth.login_failed",
+        details: { reason: result.reason, passkey_id: passkey.id },
+      }).run();
+    }
     throw passkeyRefused(
       result.reason === "counter_regressed" ? "signature counter went backwards" : "invalid assertion",
     );
@@ -132,4 +144,72 @@ export async function checkPasskeyAssertion(c: Ctx, credential: AssertionInput):
   );
   if (used.length === 0) throw passkeyRefused("used concurrently");
   return passkey;
+}
+
+/** A passkey sign-in (discoverable credentials: any user's passkey), for a `login` challenge. */
+export async function checkPasskeyAssertion(c: Ctx, credential: AssertionInput): Promise<PasskeyRow> {
+  const { challenge } = await takeSignedChallenge(c, credential.response.clientDataJSON, "login");
+  return verifiedPasskey(c, credential, challenge, null);
+}
+
+/**
+ * The one check of an assertion that must be by one of `user`'s passkeys (the second factor of a
+ * sign-in, a re-authentication), under the account lockout shared with passwords and codes: a
+ * refused assertion (unknown credential, another account's passkey, bad signature, wrong origin,
+ * no user verification, counter regression) counts as a failure. A challenge that is unknown,
+ * expired, used, another browser's or issued to another user is refused without counting: nothing
+ * was tried against this account.
+ */
+export async function verifyPasskeyWithLockout(
+  c: Ctx,
+  input: {
+    user: LockoutSubject;
+    credential: AssertionInput;
+    purpose: "login" | "reauthenticate";
+    audit: CredentialCheck["audit"];
+  },
+): Promise<void> {
+  const { user, credential } = input;
+  const { challenge, record } = await takeSignedChallenge(
+    c,
+    credential.response.clientDataJSON,
+    input.purpose,
+  );
+  if (record.userId !== null && record.userId !== user.id) throw passkeyRefused("challenge of another user");
+  await verifyWithLockout(c.var.primaryDb, readConfig(c.env), {
+    user,
+    reason: "wrong_passkey",
+    audit: input.audit,
+    wrong: passkeyRefused("not a valid passkey of this account"),
+    verify: async () => {
+      try {
+        await verifiedPasskey(c, credential, challenge, user.id);
+        return true;
+      } catch (error) {
+        if (error instanceof AppError && error.code === "invalid_passkey") return false;
+        throw error;
+      }
+    },
+  });
+}
+
+/**
+ * Issues a challenge and answers with the request options for `navigator.credentials.get`:
+ * `allowCredentials` empty for a discoverable sign-in, the user's credential ids otherwise.
+ */
+export async function passkeyRequestOptions(
+  c: Ctx,
+  purpose: "login" | "reauthenticate",
+  user: { id: string; credentialIds: string[] } | null,
+) {
+  // The relying party first: a misconfigured deployment answers 503 before any KV write.
+  const rp = relyingPartyOf(c);
+  const challenge = await issueWebauthnChallenge(c, purpose, user?.id ?? null);
+  return {
+    challenge,
+    rpId: rp.id,
+    timeout: WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000,
+    userVerification: "required" as const,
+    allowCredentials: (user?.credentialIds ?? []).map((id) => ({ type: "public-key" as const, id })),
+  };
 }

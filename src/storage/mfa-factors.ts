@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, count, eq, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { nowIso } from "../core/time";
 import type { Database } from "../db/client";
 import { userPasskeys, userRecoveryCodes, users, userTotp } from "../db/schema";
@@ -46,6 +46,22 @@ export async function findSecondFactors(db: Database, userId: string): Promise<S
   };
 }
 
+/** TOTP secrets (confirmed or pending) sealed under any key other than `currentKeyId`, `limit` at a time. */
+export async function totpSecretsNotUnder(db: Database, currentKeyId: string, limit: number) {
+  return db
+    .select({ userId: userTotp.userId, keyId: userTotp.keyId, ciphertext: userTotp.ciphertext })
+    .from(userTotp)
+    .where(ne(userTotp.keyId, currentKeyId))
+    .orderBy(userTotp.createdAt)
+    .limit(limit)
+    .all();
+}
+
+export async function countTotpSecretsNotUnder(db: Database, currentKeyId: string) {
+  const row = await db.select({ n: count() }).from(userTotp).where(ne(userTotp.keyId, currentKeyId)).get();
+  return row?.n ?? 0;
+}
+
 /** Statements (not executed) so callers put them in one batch with the audit entry. */
 export const mfaStatements = {
   /** A new, unconfirmed secret; replaces an earlier unconfirmed one, never a confirmed one. */
@@ -76,6 +92,19 @@ export const mfaStatements = {
         ),
       )
       .returning({ userId: userTotp.userId }),
+  /**
+   * Replaces a secret's ciphertext (key rotation), only if it still holds the one that was
+   * re-encrypted: a secret replaced meanwhile (new enrolment) is already under the current key.
+   */
+  resealTotp: (
+    db: Database,
+    row: { userId: string; ciphertext: string },
+    sealed: { keyId: string; ciphertext: string },
+  ) =>
+    db
+      .update(userTotp)
+      .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+      .where(and(eq(userTotp.userId, row.userId), eq(userTotp.ciphertext, row.ciphertext))),
   deleteTotp: (db: Database, userId: string) => db.delete(userTotp).where(eq(userTotp.userId, userId)),
   deleteRecoveryCodes: (db: Database, userId: string) =>
     db.delete(userRecoveryCodes).where(eq(userRecoveryCodes.userId, userId)),

@@ -33,6 +33,13 @@ export const passkeyStatements = {
       .delete(userPasskeys)
       .where(and(eq(userPasskeys.userId, userId), eq(userPasskeys.id, id)))
       .returning({ id: userPasskeys.id }),
+  /** Renames one of the user's passkeys (another user's id changes nothing); returns the row. */
+  rename: (db: Database, userId: string, id: string, name: string) =>
+    db
+      .update(userPasskeys)
+      .set({ name })
+      .where(and(eq(userPasskeys.userId, userId), eq(userPasskeys.id, id)))
+      .returning(),
   removeAll: (db: Database, userId: string) => db.delete(userPasskeys).where(eq(userPasskeys.userId, userId)),
   /**
    * Records a use: applies only while the stored counter is still the one the caller checked

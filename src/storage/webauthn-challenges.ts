@@ -9,8 +9,8 @@ import type { KvStore } from "../platform/metered-kv";
 export const WEBAUTHN_CHALLENGE_TTL_SECONDS = 300;
 
 export interface WebauthnChallengeRecord {
-  purpose: "register" | "login";
-  /** Registration: the signed-in user; sign-in: null (discoverable credentials). */
+  purpose: "register" | "login" | "reauthenticate";
+  /** Registration and re-authentication: the signed-in user; sign-in: null (discoverable credentials). */
   userId: string | null;
   bindingHash: string;
   createdAt: string;

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createSignedInUser, randomIp } from "../helpers";
+import { bodyAt, call, client, createSignedInUser, loginAdmin, randomIp } from "../helpers";
+import { readUser, setUser } from "../seed";
 import { ageAuthentication, readSessionRecord, startLogin } from "./mfa-helpers";
 import { createSoftAuthenticator } from "./soft-authenticator";
 
-const cookieOf = (res: Response) =>
+const cookieOf = (res: { headers: Headers }) =>
   res.headers
     .getSetCookie()
     .map((c) => c.split(";")[0] ?? "")
@@ -181,6 +182,147 @@ describe("passkeys", () => {
       .bind(user.id)
       .first<{ n: number }>();
     expect(n?.n).toBe(0);
+  });
+});
+
+describe("renaming a passkey", () => {
+  /** The id of the user's only passkey, read through the typed client. */
+  async function onlyPasskeyId(token: string) {
+    const list = await bodyAt(await client({ token }).users.me.passkeys.$get(), 200);
+    const id = list.data[0]?.id;
+    if (!id) throw new Error("no passkey");
+    return id;
+  }
+  const rename = (token: string, passkey_id: string, name: string) =>
+    client({ token }).users.me.passkeys[":passkey_id"].$patch({ param: { passkey_id }, json: { name } });
+
+  it("renames one's own passkey, trimmed, lists the new name and audits the change", async () => {
+    const user = await createSignedInUser();
+    expect((await registerPasskey(user.token, await createSoftAuthenticator(), "Key")).status).toBe(201);
+    const id = await onlyPasskeyId(user.token);
+    const renamed = await bodyAt(await rename(user.token, id, "  Work laptop "), 200);
+    expect(renamed).toMatchObject({ id, name: "Work laptop" });
+    const list = await bodyAt(await client({ token: user.token }).users.me.passkeys.$get(), 200);
+    expect(list.data.map((p) => p.name)).toEqual(["Work laptop"]);
+    const admin = await loginAdmin();
+    const audit = await bodyAt(
+      await admin.api.users.admin.audit.$get({ query: { action: "mfa.passkey_renamed", actor: user.id } }),
+      200,
+    );
+    expect(audit.data[0]?.details).toEqual({ passkey_id: id, name: "Work laptop" });
+  });
+
+  it("refuses the names registration refuses: empty, too long, bidi overrides and zero-width characters", async () => {
+    const user = await createSignedInUser();
+    await registerPasskey(user.token, await createSoftAuthenticator(), "Key");
+    const id = await onlyPasskeyId(user.token);
+    for (const name of ["   ", "x".repeat(65), "evil\u202Etxt.exe", "in\u200Bvisible"]) {
+      expect((await rename(user.token, id, name)).status).toBe(422);
+    }
+    // Registration applies the same rules.
+    expect((await registerPasskey(user.token, await createSoftAuthenticator(), "a\u202Eb")).status).toBe(422);
+  });
+
+  it("answers 404 for another user's passkey and leaves its name as it was", async () => {
+    const owner = await createSignedInUser();
+    const other = await createSignedInUser();
+    await registerPasskey(owner.token, await createSoftAuthenticator(), "Mine");
+    const id = await onlyPasskeyId(owner.token);
+    const res = await rename(other.token, id, "Stolen");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: "not_found" });
+    const list = await bodyAt(await client({ token: owner.token }).users.me.passkeys.$get(), 200);
+    expect(list.data.map((p) => p.name)).toEqual(["Mine"]);
+  });
+});
+
+describe("re-authenticating with a passkey (step-up)", () => {
+  type Authenticator = Awaited<ReturnType<typeof createSoftAuthenticator>>;
+
+  /** A challenge for this session's user, and the assertion the authenticator makes for it. */
+  async function reauthAssertion(token: string, authenticator: Authenticator) {
+    const res = await client({ token, ip: randomIp() }).users.me.reauthenticate.passkey.options.$post();
+    const options = await bodyAt(res, 200);
+    const { id, response } = await authenticator.assert(options.challenge);
+    return { options, cookie: cookieOf(res), passkey: { id, response } };
+  }
+  type Assertion = Awaited<ReturnType<Authenticator["assert"]>>;
+  const reauthenticate = (token: string, cookie: string, passkey: Pick<Assertion, "id" | "response">) =>
+    client({ token, ip: randomIp(), headers: { cookie } }).users.me.reauthenticate.$post({
+      json: { passkey },
+    });
+
+  it("steps up a passkey-only account with an assertion alone, amr hwk+user+mfa", async () => {
+    const user = await createSignedInUser();
+    const authenticator = await createSoftAuthenticator();
+    expect((await registerPasskey(user.token, authenticator, "Key")).status).toBe(201);
+    // No password any more: the passkey is the only way in (as for an OIDC + passkey account).
+    await setUser(user.id, { passwordHash: null });
+    const signIn = await loginOptions();
+    const { id, response } = await authenticator.assert(signIn.challenge);
+    const signedIn = await client({
+      ip: randomIp(),
+      headers: { cookie: signIn.cookie },
+    }).users.login.passkey.$post({ json: { credential: { id, response } } });
+    const { token } = await bodyAt(signedIn, 200);
+    await ageAuthentication(token, 301);
+    expect((await client({ token }).users.me.passkeys.options.$post()).status).toBe(401);
+
+    const { options, cookie, passkey } = await reauthAssertion(token, authenticator);
+    expect(options.allowCredentials).toEqual([{ type: "public-key", id: authenticator.credentialId }]);
+    const done = await bodyAt(await reauthenticate(token, cookie, passkey), 200);
+    expect(done.amr).toEqual(["hwk", "user", "mfa"]);
+    expect((await readSessionRecord(token))?.amr).toEqual(["hwk", "user", "mfa"]);
+    // The step-up guard is satisfied now.
+    expect((await client({ token }).users.me.passkeys.options.$post()).status).toBe(200);
+  });
+
+  it("counts a refused assertion (another account's passkey) toward the lockout", async () => {
+    const user = await createSignedInUser();
+    const other = await createSignedInUser();
+    const theirs = await createSoftAuthenticator();
+    await registerPasskey(user.token, await createSoftAuthenticator(), "Mine");
+    await registerPasskey(other.token, theirs, "Theirs");
+    const { cookie, passkey } = await reauthAssertion(user.token, theirs);
+    const res = await reauthenticate(user.token, cookie, passkey);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: "invalid_passkey" });
+    expect((await readUser(user.id))?.failedAttempts).toBe(1);
+  });
+
+  it("refuses, without counting, a challenge issued to another user or for a sign-in", async () => {
+    const user = await createSignedInUser();
+    const other = await createSignedInUser();
+    const mine = await createSoftAuthenticator();
+    await registerPasskey(user.token, mine, "Mine");
+    // The other user's challenge (and browser), signed by my passkey, sent with my session.
+    const foreign = await reauthAssertion(other.token, mine);
+    const a = await reauthenticate(user.token, foreign.cookie, foreign.passkey);
+    expect(a.status).toBe(401);
+    // A sign-in challenge is not a re-authentication challenge, nor the other way round.
+    const signIn = await loginOptions();
+    const { id, response } = await mine.assert(signIn.challenge);
+    const b = await reauthenticate(user.token, signIn.cookie, { id, response });
+    expect(b.status).toBe(401);
+    const mineForReauth = await reauthAssertion(user.token, mine);
+    const c = await postJson(
+      "/users/login/passkey",
+      { credential: mineForReauth.passkey },
+      { cookie: mineForReauth.cookie },
+    );
+    expect(c.status).toBe(401);
+    expect((await readUser(user.id))?.failedAttempts).toBe(0);
+  });
+
+  it("takes a passkey alone: with a password or a code as well it is a 422", async () => {
+    const user = await createSignedInUser();
+    const mine = await createSoftAuthenticator();
+    await registerPasskey(user.token, mine, "Mine");
+    const { cookie, passkey } = await reauthAssertion(user.token, mine);
+    const res = await client({ token: user.token, headers: { cookie } }).users.me.reauthenticate.$post({
+      json: { passkey, password: user.password },
+    });
+    expect(res.status).toBe(422);
   });
 });
 

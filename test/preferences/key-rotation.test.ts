@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { keyRingFor } from "../../src/domain/preferences/key-encryption";
-import { client, createSignedInUser, loginAdmin, type Worker } from "../helpers";
+import { bodyAt, client, createSignedInUser, loginAdmin, randomIp, type Worker } from "../helpers";
+import { createUserWithTotp, currentStep, totpCodeAt } from "../mfa/mfa-helpers";
 import { readApiKey } from "../seed";
 import { fakeProvider, json } from "./fake-provider";
 import { verifyKey } from "./requests";
@@ -40,6 +41,37 @@ describe("ENCRYPTION_KEY rotation", () => {
     const verify = await verifyKey(user.token, "llm", { provider: "openai" }, withKey(NEW_KEY));
     expect(await verify.json()).toMatchObject({ status: "valid" });
     expect(calls[0]?.headers.authorization).toBe(`Bearer ${secret}`);
+  });
+
+  it("re-encrypts TOTP secrets too: after the old key is dropped, TOTP sign-in still works", async () => {
+    const user = await createUserWithTotp(); // enrolled under the old key (k1)
+    const admin = await loginAdmin();
+    const rotated = client({ token: admin.token, worker: withKey(`${NEW_KEY},${OLD}`) });
+    // Every row under k1 (also other tests' rows) is re-encrypted, chunk by chunk.
+    let progress = await bodyAt(await rotated.users.admin.encryption.reencrypt.$post(), 200);
+    let totpReencrypted = progress.kinds.totp_secrets.reencrypted;
+    while (progress.remaining > 0) {
+      progress = await bodyAt(await rotated.users.admin.encryption.reencrypt.$post(), 200);
+      totpReencrypted += progress.kinds.totp_secrets.reencrypted;
+    }
+    expect(totpReencrypted).toBeGreaterThanOrEqual(1);
+    expect(progress).toMatchObject({
+      remaining: 0,
+      current_key_id: "k2",
+      kinds: { provider_keys: { remaining: 0 }, totp_secrets: { remaining: 0 } },
+    });
+
+    // Old key removed: the password, then a TOTP code, signs in.
+    const newOnly = client({ ip: randomIp(), worker: withKey(NEW_KEY) });
+    const first = await bodyAt(
+      await newOnly.users.login.local.$post({ json: { username: user.username, password: user.password } }),
+      200,
+    );
+    if (!("mfa_required" in first)) throw new Error("expected a second-factor challenge");
+    const done = await newOnly.users.login.mfa.$post({
+      json: { challenge: first.challenge, code: await totpCodeAt(user.secret, currentStep()) },
+    });
+    expect(done.status).toBe(200);
   });
 
   it("answers 503 rather than guessing when a row's key is missing from ENCRYPTION_KEY", async () => {

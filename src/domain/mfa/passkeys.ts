@@ -21,6 +21,12 @@ import { AppError } from "../../core/errors";
  */
 export const PASSKEY_ALGORITHMS = [coseAlgorithmES256, coseAlgorithmRS256];
 
+/**
+ * What a passkey proof gives a session (RFC 8176): possession of a hardware-bound key, a verified
+ * user (PIN or biometric), hence two factors. The same for a passkey sign-in and a re-authentication.
+ */
+export const PASSKEY_AMR = ["hwk", "user", "mfa"];
+
 export interface RelyingParty {
   id: string;
   origins: string[];

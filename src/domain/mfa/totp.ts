@@ -17,7 +17,7 @@ const ISSUER = "Edge Users";
 export const currentStep = (now = Date.now()) => Math.floor(now / 1000 / TOTP_PERIOD_SECONDS);
 
 /** The additional authenticated data binding a stored secret to its user. */
-const totpContext = (userId: string) => `totp:${userId}`;
+export const totpContext = (userId: string) => `totp:${userId}`;
 
 export interface NewTotpSecret {
   keyId: string;

@@ -21,13 +21,19 @@ function isBcp47(value: string): boolean {
   }
 }
 
-/** Refused (422) with control, bidi-override or zero-width characters: core/display-text.ts. */
-export const displayNameField = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .refine(isSafeText, { message: "Control, bidi-override and zero-width characters are not allowed" });
+/**
+ * Text shown to people (a display name, a passkey's name): trimmed, 1 to `max` characters, refused
+ * (422) with control, bidi-override or zero-width characters (core/display-text.ts).
+ */
+export const displayTextField = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine(isSafeText, { message: "Control, bidi-override and zero-width characters are not allowed" });
+
+export const displayNameField = displayTextField(100);
 export const emailField = z.email({ message: "Invalid e-mail address" }).max(254);
 export const avatarUrlField = z
   .url({ protocol: /^https$/, message: "avatar_url must be an https URL" })

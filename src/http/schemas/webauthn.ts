@@ -33,3 +33,17 @@ export const PasskeyAttestationSchema = z
   })
   .passthrough()
   .openapi("PasskeyAttestation");
+
+/**
+ * PublicKeyCredentialRequestOptionsJSON: for a discoverable sign-in (`allowCredentials` empty) and for
+ * re-authentication (the signed-in user's credentials).
+ */
+export const RequestOptionsSchema = z
+  .object({
+    challenge: z.string(),
+    rpId: z.string(),
+    timeout: z.number().int(),
+    userVerification: z.literal("required"),
+    allowCredentials: z.array(z.object({ type: z.literal("public-key"), id: z.string() })),
+  })
+  .openapi("PasskeyRequestOptions");

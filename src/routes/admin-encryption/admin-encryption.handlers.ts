@@ -1,5 +1,5 @@
 import { keyRingFor } from "../../domain/preferences/key-encryption";
-import { reencryptChunk } from "../../domain/preferences/key-rotation";
+import { reencryptChunk } from "../../domain/sealed-secrets";
 import type { AppRouteHandler } from "../../http/app-env";
 import { requireStepUp } from "../../http/recent-authentication";
 import { auditEntry } from "../../http/request-context";

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { REENCRYPT_CHUNK } from "../../domain/preferences/key-rotation";
+import { REENCRYPT_CHUNK } from "../../domain/sealed-secrets";
 import { requireAdmin } from "../../http/authenticate";
 import { errorResponses, jsonContent, STEP_UP_REQUIRED, sessionSecurity } from "../../http/schemas/common";
 import { ReencryptResultSchema } from "./admin-encryption.schemas";
@@ -9,11 +9,12 @@ export const reencryptKeys = createRoute({
   method: "post",
   path: "/users/admin/encryption/reencrypt",
   tags: ["Administration: encryption"],
-  summary: "Re-encrypt stored API keys under the current ENCRYPTION_KEY",
+  summary: "Re-encrypt stored secrets under the current ENCRYPTION_KEY",
   description:
-    `Step 3 of a key rotation (docs/preferences.md): re-encrypts up to ${REENCRYPT_CHUNK} keys per call that ` +
-    "are still under an older key. Repeat until `remaining` is 0, then remove the old key from ENCRYPTION_KEY. " +
-    "Needs a recent authentication.",
+    `Step 3 of a key rotation (docs/preferences.md): re-encrypts up to ${REENCRYPT_CHUNK} secrets per call ` +
+    "that are still under an older key: every kind sealed with ENCRYPTION_KEY (provider API keys, TOTP " +
+    "secrets; `kinds` shows each). Repeat until `remaining` is 0, then remove the old key from " +
+    "ENCRYPTION_KEY. Needs a recent authentication.",
   security: sessionSecurity,
   middleware: requireAdmin,
   responses: {

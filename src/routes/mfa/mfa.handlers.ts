@@ -1,7 +1,9 @@
+import type { Context } from "hono";
 import { AppError, invalid } from "../../core/errors";
 import { readConfig } from "../../core/settings";
-import { verifyPasswordWithLockout, verifyWithLockout } from "../../domain/local-login";
+import { verifyPasswordWithLockout } from "../../domain/local-login";
 import { mustHaveSecondFactor } from "../../domain/mfa/mfa-requirement";
+import { PASSKEY_AMR } from "../../domain/mfa/passkeys";
 import {
   confirmTotpEnrolment,
   removeTotp,
@@ -14,10 +16,14 @@ import {
 import { TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "../../domain/mfa/totp";
 import { loadKeyRing } from "../../domain/preferences/key-encryption";
 import { canHoldSession } from "../../domain/sessions/session-validity";
-import type { AppRouteHandler } from "../../http/app-env";
+import type { AppEnv, AppRouteHandler } from "../../http/app-env";
 import { callerSession } from "../../http/authenticate";
 import { issueSession } from "../../http/issue-session";
-import { checkPasskeyAssertion, passkeyRefused } from "../../http/passkey-ceremony";
+import {
+  type AssertionInput,
+  passkeyRequestOptions,
+  verifyPasskeyWithLockout,
+} from "../../http/passkey-ceremony";
 import { throttle, throttleSignIn } from "../../http/rate-limit";
 import { requireStepUp } from "../../http/recent-authentication";
 import { auditBase, auditEntry } from "../../http/request-context";
@@ -25,6 +31,7 @@ import { toSessionWire } from "../../http/schemas/user";
 import { auditStatement } from "../../storage/audit";
 import { deleteMfaChallenge, readMfaChallenge } from "../../storage/mfa-challenges";
 import { findSecondFactors } from "../../storage/mfa-factors";
+import { findUserPasskeys } from "../../storage/passkeys";
 import { refreshSessionAuthentication } from "../../storage/sessions";
 import { findUserWithGroupById, userStatements } from "../../storage/users";
 import type * as routes from "./mfa.routes";
@@ -101,28 +108,75 @@ export const regenerateRecoveryCodesHandler: AppRouteHandler<typeof routes.regen
   return c.json({ recovery_codes: codes }, 200);
 };
 
+/** Request options for a re-authentication with one of the signed-in user's passkeys. */
+export const reauthenticatePasskeyOptionsHandler: AppRouteHandler<
+  typeof routes.reauthenticatePasskeyOptions
+> = async (c) => {
+  const { user } = c.var.auth;
+  const passkeys = await findUserPasskeys(c.var.db, user.id);
+  const credentialIds = passkeys.map((p) => p.credentialId);
+  return c.json(await passkeyRequestOptions(c, "reauthenticate", { id: user.id, credentialIds }), 200);
+};
+
 export const reauthenticateHandler: AppRouteHandler<typeof routes.reauthenticate> = async (c) => {
   const body = c.req.valid("json");
   const { user } = c.var.auth;
   const { sessionId, session } = callerSession(c);
   const config = readConfig(c.env);
   await throttle(c.env.LOGIN_LIMITER, `reauth:${user.id}`, "Too many attempts; slow down");
+  const audit = (action: string, details: Record<string, unknown>) =>
+    auditStatement(c.var.db, auditEntry(c, action, {}, details));
+  const amr = body.passkey
+    ? await reauthenticateWithPasskey(c, body.passkey, audit)
+    : await reauthenticateWithSecrets(c, body, audit);
+  const refreshed = await refreshSessionAuthentication(
+    c.var.kv,
+    sessionId,
+    session,
+    amr,
+    config.sessionIdleSeconds,
+  );
+  await audit("auth.reauthenticated", { amr }).run();
+  return c.json({ auth_time: refreshed.authTime ?? refreshed.createdAt, amr }, 200);
+};
+
+type ReauthAudit = (action: string, details: Record<string, unknown>) => ReturnType<typeof auditStatement>;
+
+/**
+ * A passkey with user verification is two factors by itself: it alone re-authenticates whoever has
+ * one (password, OIDC or passkey-only accounts alike), with the `amr` of a passkey sign-in.
+ */
+async function reauthenticateWithPasskey(
+  c: Context<AppEnv>,
+  credential: AssertionInput,
+  audit: ReauthAudit,
+): Promise<string[]> {
+  await verifyPasskeyWithLockout(c, { user: c.var.auth.user, credential, purpose: "reauthenticate", audit });
+  return [...PASSKEY_AMR];
+}
+
+/** The password (when the account has one), then the TOTP or recovery code (when it has a factor). */
+async function reauthenticateWithSecrets(
+  c: Context<AppEnv>,
+  body: { password?: string; code?: string; recovery_code?: string },
+  audit: ReauthAudit,
+): Promise<string[]> {
+  const { user } = c.var.auth;
+  const config = readConfig(c.env);
   if (!user.passwordHash && !user.mfaEnabled) {
     throw new AppError("no_local_password", "This account signs in through OIDC: sign in again there");
   }
   const proof = proofOf(body);
   if (user.passwordHash && body.password === undefined)
-    throw invalid(["body", "password"], "Password required");
+    throw invalid(["body", "password"], "Password (or a passkey) required");
   if (!user.passwordHash && body.password !== undefined) {
     throw new AppError("no_local_password", "This account has no password; send the second factor only");
   }
   if (user.mfaEnabled && !proof) {
-    throw invalid(["body", "code"], "A TOTP code or a recovery code is required");
+    throw invalid(["body", "code"], "A TOTP code, a recovery code or a passkey is required");
   }
   if (!user.mfaEnabled && proof) throw invalid(["body", "code"], "This account has no second factor");
   const amr: string[] = [];
-  const audit = (action: string, details: Record<string, unknown>) =>
-    auditStatement(c.var.db, auditEntry(c, action, {}, details));
   if (user.passwordHash && body.password !== undefined) {
     await verifyPasswordWithLockout(c.var.db, config, {
       user: { ...user, passwordHash: user.passwordHash },
@@ -140,16 +194,8 @@ export const reauthenticateHandler: AppRouteHandler<typeof routes.reauthenticate
     });
     amr.push(factor, "mfa");
   }
-  const refreshed = await refreshSessionAuthentication(
-    c.var.kv,
-    sessionId,
-    session,
-    amr,
-    config.sessionIdleSeconds,
-  );
-  await audit("auth.reauthenticated", { amr }).run();
-  return c.json({ auth_time: refreshed.authTime ?? refreshed.createdAt, amr }, 200);
-};
+  return amr;
+}
 
 const invalidChallenge = () =>
   new AppError("invalid_mfa_challenge", "Unknown, expired or used sign-in challenge: sign in again");
@@ -165,14 +211,12 @@ export const loginMfaHandler: AppRouteHandler<typeof routes.loginMfa> = async (c
   const origin = auditBase(c, { actorId: user.id, targetId: user.id });
   let factor: string;
   if (body.passkey) {
-    const assertion = body.passkey;
-    // The same lockout: a valid assertion by another account's passkey counts as a failure.
-    await verifyWithLockout(c.var.primaryDb, config, {
+    // The same lockout: another account's passkey or a bad assertion counts as a failure.
+    await verifyPasskeyWithLockout(c, {
       user,
-      reason: "wrong_passkey",
+      credential: body.passkey,
+      purpose: "login",
       audit: (action, details) => auditStatement(c.var.primaryDb, { ...origin, action, details }),
-      wrong: passkeyRefused("not a passkey of this account"),
-      verify: async () => (await checkPasskeyAssertion(c, assertion)).userId === user.id,
     });
     factor = "hwk";
   } else {

@@ -5,6 +5,7 @@ import {
   getMfaStatusHandler,
   loginMfaHandler,
   reauthenticateHandler,
+  reauthenticatePasskeyOptionsHandler,
   regenerateRecoveryCodesHandler,
   startTotpHandler,
 } from "./mfa.handlers";
@@ -14,6 +15,7 @@ import {
   getMfaStatus,
   loginMfa,
   reauthenticate,
+  reauthenticatePasskeyOptions,
   regenerateRecoveryCodes,
   startTotp,
 } from "./mfa.routes";
@@ -24,5 +26,6 @@ export const mfaRouter = createRouter()
   .openapi(confirmTotp, confirmTotpHandler)
   .openapi(disableTotp, disableTotpHandler)
   .openapi(regenerateRecoveryCodes, regenerateRecoveryCodesHandler)
+  .openapi(reauthenticatePasskeyOptions, reauthenticatePasskeyOptionsHandler)
   .openapi(reauthenticate, reauthenticateHandler)
   .openapi(loginMfa, loginMfaHandler);

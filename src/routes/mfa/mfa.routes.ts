@@ -10,6 +10,7 @@ import {
   sessionSecurity,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
+import { RequestOptionsSchema } from "../../http/schemas/webauthn";
 import {
   MfaLoginSchema,
   MfaStatusSchema,
@@ -24,6 +25,7 @@ const tags = ["Second factors"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };
 const stepUp = STEP_UP_REQUIRED;
 const encryption = "ENCRYPTION_KEY is missing or malformed (`encryption_not_configured`)";
+const misconfigured = "WEBAUTHN_RP_ID / WEBAUTHN_ORIGINS are not set in production (`misconfigured`)";
 
 export const getMfaStatus = createRoute({
   ...common,
@@ -125,9 +127,11 @@ export const reauthenticate = createRoute({
   path: "/users/me/reauthenticate",
   summary: "Confirm it is you (step-up)",
   description:
-    "Refreshes when and how this session last proved who the user is. A user with a password sends it; " +
-    "a user with a second factor also sends a TOTP `code` or a `recovery_code`; a user with neither " +
-    "(OIDC only) signs in again. Wrong answers count toward the account lockout.",
+    "Refreshes when and how this session last proved who the user is. Either a `passkey` assertion alone " +
+    "(for a challenge from POST /users/me/reauthenticate/passkey/options; a passkey with user " +
+    "verification is two factors, `amr` `hwk`, `user`, `mfa`), or: a user with a password sends it; a " +
+    "user with a second factor also sends a TOTP `code` or a `recovery_code`; a user with neither (OIDC " +
+    "only) signs in again. Wrong answers, refused passkeys included, count toward the account lockout.",
   request: { body: jsonBody(ReauthenticateSchema) },
   responses: {
     200: jsonContent(ReauthenticatedSchema, "Re-authenticated"),
@@ -138,11 +142,36 @@ export const reauthenticate = createRoute({
       body: "json",
       errors: {
         400: "The account has no local password, it signs in through OIDC (`no_local_password`)",
-        401: "The second-factor code is wrong or used (`invalid_mfa_code`)",
+        401:
+          "The second-factor code is wrong or used (`invalid_mfa_code`), or the passkey response is " +
+          "refused: invalid, another account's, or for an unknown, used or other-browser challenge " +
+          "(`invalid_passkey`)",
         403: "The password is wrong (`wrong_password`)",
         429: "Too many failures: account locked (`account_locked`) or throttled (`rate_limited`)",
-        503: encryption,
+        503: `${encryption}, or ${misconfigured}`,
       },
+    }),
+  },
+});
+
+export const reauthenticatePasskeyOptions = createRoute({
+  ...common,
+  operationId: "reauthenticatePasskeyOptions",
+  method: "post",
+  path: "/users/me/reauthenticate/passkey/options",
+  summary: "Start a re-authentication with a passkey",
+  description:
+    "Request options for `navigator.credentials.get` listing the signed-in user's passkeys " +
+    "(`allowCredentials`), user verification required. The challenge is single-use, valid 5 minutes, " +
+    "issued to this user and bound to this browser by an HttpOnly cookie; answer with " +
+    "POST /users/me/reauthenticate `{passkey}`.",
+  responses: {
+    200: jsonContent(RequestOptionsSchema, "Request options"),
+    ...errorResponses({
+      auth: "user",
+      beforePasswordChange: true,
+      beforeMfaEnrolment: true,
+      errors: { 503: misconfigured },
     }),
   },
 });

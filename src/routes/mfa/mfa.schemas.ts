@@ -68,12 +68,34 @@ export const MfaLoginSchema = z
   .superRefine(oneProof)
   .openapi("MfaLogin");
 
+/** A passkey is a proof by itself: sent with anything else, the request is refused. */
+const passkeyAlone = <
+  T extends { passkey?: unknown; password?: string; code?: string; recovery_code?: string },
+>(
+  value: T,
+  ctx: z.RefinementCtx,
+) => {
+  const others = [value.password, value.code, value.recovery_code].filter((v) => v !== undefined);
+  if (value.passkey !== undefined && others.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["passkey"],
+      message: "A passkey is a proof by itself: send it without password, code or recovery_code",
+    });
+  }
+};
+
 export const ReauthenticateSchema = z
   .strictObject({
     password: passwordInput.optional(),
     code: totpCode.optional(),
     recovery_code: recoveryCode.optional(),
+    passkey: PasskeyAssertionSchema.optional().openapi({
+      description:
+        "An assertion for a challenge from POST /users/me/reauthenticate/passkey/options, sent alone",
+    }),
   })
+  .superRefine(passkeyAlone)
   .openapi("Reauthenticate");
 
 export const ReauthenticatedSchema = z

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { AppError, notFound } from "../../core/errors";
-import { PASSKEY_ALGORITHMS, verifyRegistration } from "../../domain/mfa/passkeys";
+import { PASSKEY_ALGORITHMS, PASSKEY_AMR, verifyRegistration } from "../../domain/mfa/passkeys";
 import { canHoldSession } from "../../domain/sessions/session-validity";
 import type { AppRouteHandler } from "../../http/app-env";
 import { issueSession } from "../../http/issue-session";
@@ -8,6 +8,7 @@ import {
   checkPasskeyAssertion,
   issueWebauthnChallenge,
   passkeyRefused,
+  passkeyRequestOptions,
   relyingPartyOf,
   takeSignedChallenge,
 } from "../../http/passkey-ceremony";
@@ -77,6 +78,19 @@ export const registerPasskeyHandler: AppRouteHandler<typeof routes.registerPassk
 export const listPasskeysHandler: AppRouteHandler<typeof routes.listPasskeys> = async (c) =>
   c.json({ data: (await findUserPasskeys(c.var.db, c.var.auth.user.id)).map(toPasskeyWire) }, 200);
 
+export const renamePasskeyHandler: AppRouteHandler<typeof routes.renamePasskey> = async (c) => {
+  const { passkey_id } = c.req.valid("param");
+  const { name } = c.req.valid("json");
+  const db = c.var.db;
+  const [renamed] = await db.batch([
+    passkeyStatements.rename(db, c.var.auth.user.id, passkey_id, name),
+    auditIfChangedStatement(db, auditEntry(c, "mfa.passkey_renamed", {}, { passkey_id, name })),
+  ]);
+  const [row] = renamed;
+  if (!row) throw notFound("Passkey");
+  return c.json(toPasskeyWire(row), 200);
+};
+
 export const deletePasskeyHandler: AppRouteHandler<typeof routes.deletePasskey> = async (c) => {
   requireStepUp(c);
   const { passkey_id } = c.req.valid("param");
@@ -93,18 +107,7 @@ export const deletePasskeyHandler: AppRouteHandler<typeof routes.deletePasskey> 
 
 export const passkeyLoginOptionsHandler: AppRouteHandler<typeof routes.passkeyLoginOptions> = async (c) => {
   await throttleSignIn(c);
-  const rp = relyingPartyOf(c);
-  const challenge = await issueWebauthnChallenge(c, "login", null);
-  return c.json(
-    {
-      challenge,
-      rpId: rp.id,
-      timeout: WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000,
-      userVerification: "required" as const,
-      allowCredentials: [],
-    },
-    200,
-  );
+  return c.json(await passkeyRequestOptions(c, "login", null), 200);
 };
 
 export const loginPasskeyHandler: AppRouteHandler<typeof routes.loginPasskey> = async (c) => {
@@ -128,6 +131,6 @@ export const loginPasskeyHandler: AppRouteHandler<typeof routes.loginPasskey> = 
     }),
   ]);
   const signedIn = { ...user, failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date().toISOString() };
-  const session = await issueSession(c, signedIn, "passkey", { cookie: true, amr: ["hwk", "user", "mfa"] });
+  const session = await issueSession(c, signedIn, "passkey", { cookie: true, amr: PASSKEY_AMR });
   return c.json(toSessionWire(signedIn, session), 200);
 };

@@ -6,6 +6,7 @@ export const passkeysRouter = createRouter()
   .openapi(r.passkeyRegistrationOptions, h.passkeyRegistrationOptionsHandler)
   .openapi(r.registerPasskey, h.registerPasskeyHandler)
   .openapi(r.listPasskeys, h.listPasskeysHandler)
+  .openapi(r.renamePasskey, h.renamePasskeyHandler)
   .openapi(r.deletePasskey, h.deletePasskeyHandler)
   .openapi(r.passkeyLoginOptions, h.passkeyLoginOptionsHandler)
   .openapi(r.loginPasskey, h.loginPasskeyHandler);

@@ -10,6 +10,7 @@ import {
   sessionSecurity,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
+import { RequestOptionsSchema } from "../../http/schemas/webauthn";
 import {
   CreationOptionsSchema,
   PasskeyIdParams,
@@ -17,7 +18,7 @@ import {
   PasskeyLoginSchema,
   PasskeySchema,
   RegisterPasskeySchema,
-  RequestOptionsSchema,
+  RenamePasskeySchema,
 } from "./passkeys.schemas";
 
 const tags = ["Passkeys"];
@@ -75,6 +76,27 @@ export const listPasskeys = createRoute({
   path: "/users/me/passkeys",
   summary: "The signed-in user's passkeys",
   responses: { 200: jsonContent(PasskeyListSchema, "Passkeys"), ...errorResponses({ auth: "user" }) },
+});
+
+export const renamePasskey = createRoute({
+  ...common,
+  operationId: "renamePasskey",
+  method: "patch",
+  path: "/users/me/passkeys/{passkey_id}",
+  summary: "Rename a passkey",
+  description:
+    "Sets the name shown in the list (the same rules as at registration). The name decides nothing about " +
+    "sign-in, so no recent authentication is needed; the change is audited.",
+  request: { params: PasskeyIdParams, body: jsonBody(RenamePasskeySchema) },
+  responses: {
+    200: jsonContent(PasskeySchema, "Renamed"),
+    ...errorResponses({
+      auth: "user",
+      params: true,
+      body: "json",
+      errors: { 404: "No such passkey of yours (`not_found`)" },
+    }),
+  },
 });
 
 export const deletePasskey = createRoute({

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { displayTextField } from "../../http/schemas/profile-fields";
 import { PasskeyAssertionSchema, PasskeyAttestationSchema } from "../../http/schemas/webauthn";
 import type { PasskeyRow } from "../../storage/passkeys";
 
@@ -52,23 +53,17 @@ export const CreationOptionsSchema = z
   })
   .openapi("PasskeyCreationOptions");
 
-/** PublicKeyCredentialRequestOptionsJSON, for discoverable credentials (no allowCredentials). */
-export const RequestOptionsSchema = z
-  .object({
-    challenge: z.string(),
-    rpId: z.string(),
-    timeout: z.number().int(),
-    userVerification: z.literal("required"),
-    allowCredentials: z.array(z.object({ type: z.literal("public-key"), id: z.string() })),
-  })
-  .openapi("PasskeyRequestOptions");
+/** A passkey's name, at registration and when renamed: the same rules for both. */
+const passkeyName = displayTextField(64).openapi({ example: "Laptop" });
 
 export const RegisterPasskeySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(64).default("Passkey"),
+    name: passkeyName.default("Passkey"),
     credential: PasskeyAttestationSchema,
   })
   .openapi("RegisterPasskey");
+
+export const RenamePasskeySchema = z.strictObject({ name: passkeyName }).openapi("RenamePasskey");
 
 export const PasskeyLoginSchema = z
   .strictObject({ credential: PasskeyAssertionSchema })
