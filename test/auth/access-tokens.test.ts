@@ -11,9 +11,11 @@ import {
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import {
+  api,
   BASE,
   bodyAt,
   call,
+  client,
   createSignedInUser,
   login,
   loginAdmin,
@@ -32,9 +34,8 @@ const callWith = (vars: Vars, path: string, options: RawRequest = {}) =>
   call(path, { ...options, worker: (request) => Promise.resolve(app.fetch(request, { ...env, ...vars })) });
 
 async function accessToken(sessionToken: string, vars: Vars = {}): Promise<string> {
-  const res = await callWith(vars, "/users/token", { token: sessionToken, method: "POST" });
-  expect(res.status).toBe(200);
-  const body: { access_token: string; token_type: string; expires_in: number } = await res.json();
+  const worker = (request: Request) => Promise.resolve(app.fetch(request, { ...env, ...vars }));
+  const body = await bodyAt(await client({ token: sessionToken, worker }).users.token.$post(), 200);
   expect(body.token_type).toBe("Bearer");
   return body.access_token;
 }
@@ -58,12 +59,11 @@ describe("POST /users/token", () => {
     const token = await accessToken(user.token);
     expect(decodeProtectedHeader(token)).toEqual({ alg: "ES256", typ: "at+jwt", kid: "dev-2" });
 
-    const discovery = await call("/.well-known/openid-configuration");
-    const metadata: { issuer: string; jwks_uri: string } = await discovery.json();
+    const metadata = await bodyAt(await api[".well-known"]["openid-configuration"].$get(), 200);
     expect(metadata).toMatchObject({ issuer: BASE, jwks_uri: `${BASE}/.well-known/jwks.json` });
-    const jwksRes = await call("/.well-known/jwks.json");
+    const jwksRes = await api[".well-known"]["jwks.json"].$get();
     expect(jwksRes.headers.get("cache-control")).toBe("public, max-age=300");
-    const jwks: { keys: JWK[] } = await jwksRes.json();
+    const jwks = await bodyAt(jwksRes, 200);
     expect(jwks.keys.map((k) => k.kid)).toEqual(["dev-2", "dev-1"]);
     for (const key of jwks.keys) expect(key).not.toHaveProperty("d");
 
