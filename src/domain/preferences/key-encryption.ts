@@ -5,7 +5,8 @@ import { AppError } from "../../core/errors";
  * API keys are encrypted with AES-256-GCM (Web Crypto) under a key from the ENCRYPTION_KEY secret:
  * `id:base64key[,oldId:base64key…]`. The first entry encrypts; all entries decrypt, so rotation is:
  * prepend a new key, deploy, re-encrypt (each key is re-encrypted under the current key the next
- * time it is written, or by `reencryptAll`), then drop the old entry. The row's
+ * time it is written, or by `reencryptChunk` in key-rotation.ts behind
+ * POST /users/admin/encryption/reencrypt), then drop the old entry. The row's
  * user/section/provider is bound as additional authenticated data, so a ciphertext copied to
  * another row does not decrypt. Without a valid ENCRYPTION_KEY nothing is stored: 503.
  */
