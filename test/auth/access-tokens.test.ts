@@ -4,11 +4,11 @@ import {
   decodeProtectedHeader,
   generateKeyPair,
   importJWK,
-  type JWK,
   jwtVerify,
   SignJWT,
 } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { createApp } from "../../src/app";
 import {
   api,
@@ -39,6 +39,12 @@ async function accessToken(sessionToken: string, vars: Vars = {}): Promise<strin
   expect(body.token_type).toBe("Bearer");
   return body.access_token;
 }
+
+/** A JSON object of any members: a JWK, the claims of a token. */
+const JsonObject = z.record(z.string(), z.unknown());
+/** The signing keys of the ACCESS_TOKEN_JWKS secret (a JWK set), for forging tokens with them. */
+const configuredKeys = () =>
+  z.object({ keys: z.array(JsonObject) }).parse(JSON.parse(env.ACCESS_TOKEN_JWKS)).keys;
 
 /** name=value pairs of the Set-Cookie headers, for sending them back as a browser would. */
 const setCookies = (res: { headers: Headers }) => res.headers.getSetCookie();
@@ -121,8 +127,7 @@ describe("GET /users/me with an access token", () => {
   it("accepts a token signed with the previous key (rotation signs nobody out)", async () => {
     const user = await createSignedInUser();
     const genuine = await jwtVerify(await accessToken(user.token), createLocalJWKSet(await jwksOf()));
-    const jwks: { keys: JWK[] } = JSON.parse(env.ACCESS_TOKEN_JWKS);
-    const previous = jwks.keys.find((k) => k.kid === "dev-1");
+    const previous = configuredKeys().find((k) => k.kid === "dev-1");
     if (!previous) throw new Error("no dev-1 key");
     const token = await new SignJWT(genuine.payload)
       .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "dev-1" })
@@ -136,7 +141,7 @@ describe("GET /users/me with an access token", () => {
     const user = await createSignedInUser();
     const token = await accessToken(user.token);
     const [header, payload, signature] = token.split(".");
-    const claims = JSON.parse(atob((payload ?? "").replace(/-/g, "+").replace(/_/g, "/")));
+    const claims = JsonObject.parse(JSON.parse(atob((payload ?? "").replace(/-/g, "+").replace(/_/g, "/"))));
     const forged = btoa(JSON.stringify({ ...claims, role: "admin" }))
       .replace(/=+$/, "")
       .replace(/\+/g, "-")
@@ -146,8 +151,7 @@ describe("GET /users/me with an access token", () => {
       new SignJWT({ ...claims, exp })
         .setProtectedHeader({ alg: "ES256", typ, kid })
         .sign(foreignKey.privateKey);
-    const own: { keys: JWK[] } = JSON.parse(env.ACCESS_TOKEN_JWKS);
-    const ownKey = await importJWK(own.keys[0] ?? {}, "ES256");
+    const ownKey = await importJWK(configuredKeys()[0] ?? {}, "ES256");
     const signOwn = (typ: string, exp: number) =>
       new SignJWT({ ...claims, exp }).setProtectedHeader({ alg: "ES256", typ, kid: "dev-2" }).sign(ownKey);
     const now = Math.floor(Date.now() / 1000);
@@ -162,9 +166,7 @@ describe("GET /users/me with an access token", () => {
   });
 });
 
-async function jwksOf(): Promise<{ keys: JWK[] }> {
-  return (await call("/.well-known/jwks.json")).json();
-}
+const jwksOf = async () => bodyAt(await api[".well-known"]["jwks.json"].$get(), 200);
 
 describe("the access cookie", () => {
   it("is set at sign-in; a read with it needs no storage; without it the session is checked and a fresh one set", async () => {
