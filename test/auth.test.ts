@@ -1,16 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  ADMIN,
-  api,
-  bodyAt,
-  call,
-  client,
-  createSignedInUser,
-  createUser,
-  login,
-  sessionFrom,
-} from "./helpers";
+import { ADMIN, api, call, client, createSignedInUser, createUser, login, sessionFrom } from "./helpers";
 import { auditActions, readUser, setUser } from "./seed";
 
 describe("POST /users/login/local", () => {

@@ -1,7 +1,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, bodyAt, call, client, createSignedInUser, createUser, login, sessionFrom } from "./helpers";
-import { auditCount, bumpSessionEpoch, readUser, setUser } from "./seed";
+import {
+  auditCount,
+  bumpSessionEpoch,
+  readUser,
+  rewriteKvRecord,
+  secondsAgo,
+  sessionKeyOf,
+  setUser,
+} from "./seed";
 
 describe("GET /users/me", () => {
   it("returns the signed-in user with their group", async () => {
@@ -64,13 +72,7 @@ describe("GET /users/me", () => {
 
   it("refuses an expired session even if KV still returns it", async () => {
     const user = await createSignedInUser();
-    const { keys } = await env.KV.list({ prefix: `session:${user.id}:` });
-    const key = keys[0]?.name ?? "";
-    const record = await env.KV.get<Record<string, unknown>>(key, "json");
-    await env.KV.put(
-      key,
-      JSON.stringify({ ...record, expiresAt: new Date(Date.now() - 1000).toISOString() }),
-    );
+    await rewriteKvRecord(await sessionKeyOf(user.token), { expiresAt: secondsAgo(1) });
     expect((await user.api.users.me.$get()).status).toBe(401);
   });
 

@@ -1,17 +1,43 @@
 import { env } from "cloudflare:workers";
-import { and, asc, eq, inArray, isNull, like, max, notInArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, like, max, notInArray, sql } from "drizzle-orm";
+import { z } from "zod";
 import { createDb } from "../src/db/client";
-import { auditLog, identities, type UserRow, userApiKeys, userPreferences, users } from "../src/db/schema";
+import {
+  type ApiKeyRow,
+  apiKeys,
+  auditLog,
+  identities,
+  type UserRow,
+  userApiKeys,
+  userPreferences,
+  userRecoveryCodes,
+  users,
+  userTotp,
+} from "../src/db/schema";
+import { meteredKv } from "../src/platform/metered-kv";
+import { StorageMeter } from "../src/platform/storage-meter";
+import { apiKeyByIdQuery } from "../src/storage/api-keys";
+import { listAuditEntries } from "../src/storage/audit";
 import { findGroup, groupStatements } from "../src/storage/groups";
 import { findIdentity } from "../src/storage/identities";
+import { findSecondFactors, findTotp } from "../src/storage/mfa-factors";
+import { findUserPasskeys } from "../src/storage/passkeys";
+import { parseToken, readSession } from "../src/storage/sessions";
 import { findKey } from "../src/storage/user-api-keys";
-import { findUserById, insertUserIfUsernameFree, type NewUser } from "../src/storage/users";
+import {
+  findUserById,
+  findUserWithGroupByUsername,
+  insertUserIfUsernameFree,
+  type NewUser,
+  userStatements,
+} from "../src/storage/users";
 
 /**
- * Test data and state checks through the storage modules (drizzle over env.DB), and drizzle's
- * query builder for the test-only mutations no storage function offers.
+ * Test data and state checks through the storage modules (drizzle over env.DB, sessions in KV),
+ * and drizzle's query builder for the test-only reads and mutations no storage function offers.
  */
 export const db = createDb(env.DB);
+const kv = meteredKv(env.KV, new StorageMeter());
 
 export async function insertUser(user: Omit<NewUser, "id" | "passwordChangedAt">) {
   const row = await insertUserIfUsernameFree(db, {
@@ -92,10 +118,7 @@ export const findAdmins = () => db.select().from(users).where(eq(users.role, "ad
 
 /** Ends all of a user's sessions the way a password change does: by bumping the session epoch. */
 export async function bumpSessionEpoch(id: string) {
-  await db
-    .update(users)
-    .set({ sessionEpoch: sql`${users.sessionEpoch} + 1` })
-    .where(eq(users.id, id));
+  await userStatements.bumpSessionEpoch(db, id);
 }
 
 export const readUser = (id: string) => findUserById(db, id);
@@ -129,15 +152,24 @@ export async function maxPreferencesVersion() {
   return row?.v ?? 0;
 }
 
-/** Audit actions recorded against a target, oldest first. */
-export async function auditActions(targetId: string) {
-  const rows = await db
-    .select({ action: auditLog.action })
-    .from(auditLog)
-    .where(eq(auditLog.targetId, targetId))
-    .orderBy(asc(auditLog.id));
-  return rows.map((r) => r.action);
+const auditDetailsSchema = z.record(z.string(), z.unknown());
+
+/** Audit entries against a target, oldest first, details parsed; only those of `actions` if any. */
+export async function auditEntries(targetId: string, ...actions: string[]) {
+  const { rows } = await listAuditEntries(db, { page: 1, perPage: 500, targetId });
+  return rows
+    .reverse()
+    .filter((row) => actions.length === 0 || actions.includes(row.action))
+    .map((row) => ({ ...row, details: auditDetailsSchema.parse(JSON.parse(row.details)) }));
 }
+
+/** Audit actions recorded against a target, oldest first. */
+export const auditActions = async (targetId: string) =>
+  (await auditEntries(targetId)).map((entry) => entry.action);
+
+/** The newest audit entry with this action and target, details parsed; null when there is none. */
+export const lastAudit = async (action: string, targetId: string) =>
+  (await auditEntries(targetId, action)).at(-1) ?? null;
 
 /** How many audit entries match: an exact action or an action prefix, optionally against one target. */
 export const auditCount = (filter: { action?: string; actionPrefix?: string; targetId?: string }) =>
@@ -158,13 +190,81 @@ export const auditRequestIds = (actorId: string, action: string) =>
     .where(and(eq(auditLog.actorId, actorId), eq(auditLog.action, action)))
     .get();
 
-export async function auditDetails(action: string, targetId: string) {
-  const row = await db
-    .select({ details: auditLog.details })
-    .from(auditLog)
-    .where(and(eq(auditLog.action, action), eq(auditLog.targetId, targetId)))
-    .get();
-  return row?.details;
+export const readGroup = (id: string) => findGroup(db, id);
+
+export const readUserByUsername = (username: string) => findUserWithGroupByUsername(db, username);
+
+export const readTotp = (userId: string) => findTotp(db, userId);
+
+/** Which second factors a user has: TOTP state, passkey count, recovery codes left and total. */
+export const readSecondFactors = (userId: string) => findSecondFactors(db, userId);
+
+export const readPasskeys = (userId: string) => findUserPasskeys(db, userId);
+
+/** The stored hashes of a user's recovery codes. */
+export async function recoveryCodeHashes(userId: string) {
+  const rows = await db
+    .select({ codeHash: userRecoveryCodes.codeHash })
+    .from(userRecoveryCodes)
+    .where(eq(userRecoveryCodes.userId, userId));
+  return rows.map((r) => r.codeHash);
 }
 
-export const readGroup = (id: string) => findGroup(db, id);
+/** Lets a test use the same TOTP steps again (the stored last step is what prevents replays). */
+export async function forgetUsedTotpStep(userId: string) {
+  await db.update(userTotp).set({ lastUsedStep: null }).where(eq(userTotp.userId, userId));
+}
+
+/** One of our API keys (personal or service account) by id, as stored. */
+export const readIssuedApiKey = async (id: string) => (await apiKeyByIdQuery(db, id).get()) ?? null;
+
+/** Forces columns of one of our API keys, e.g. `{ expiresAt: past }`. */
+export async function setIssuedApiKey(
+  id: string,
+  fields: Partial<Pick<ApiKeyRow, "expiresAt" | "lastUsedAt">>,
+) {
+  await db.update(apiKeys).set(fields).where(eq(apiKeys.id, id));
+}
+
+/** Forces columns of the provider keys of exactly the users `only` names, or of everyone but `except`. */
+export async function setProviderKeys(
+  who: { only: string[] } | { except: string[] },
+  fields: Partial<Pick<typeof userApiKeys.$inferSelect, "baseUrl" | "checkedAt">>,
+) {
+  const where =
+    "only" in who ? inArray(userApiKeys.userId, who.only) : notInArray(userApiKeys.userId, who.except);
+  await db.update(userApiKeys).set(fields).where(where);
+}
+
+/** The KV session record a session token names (storage/sessions.ts), or null. */
+export async function readSessionRecord(token: string) {
+  const parsed = await parseToken(token);
+  return parsed ? readSession(kv, parsed) : null;
+}
+
+/** The KV key of a token's session (the storage/sessions.ts layout). */
+export async function sessionKeyOf(token: string) {
+  const parsed = await parseToken(token);
+  if (!parsed) throw new Error("not a session token");
+  return `session:${parsed.userId}:${parsed.id}`;
+}
+
+/** The KV keys of every session of a user. */
+export async function sessionKeysOf(userId: string) {
+  const { keys } = await env.KV.list({ prefix: `session:${userId}:` });
+  return keys.map((k) => k.name);
+}
+
+/**
+ * Rewrites a stored KV record (a session, a sign-in challenge): `change` merged in, `drop` left
+ * out; for states the service never writes itself, such as a record signed in long ago.
+ */
+export async function rewriteKvRecord(key: string, change: Record<string, unknown>, drop: string[] = []) {
+  const record: unknown = await env.KV.get(key, "json");
+  if (typeof record !== "object" || record === null) throw new Error(`no KV record under ${key}`);
+  const kept = Object.entries(record).filter(([name]) => !drop.includes(name));
+  await env.KV.put(key, JSON.stringify({ ...Object.fromEntries(kept), ...change }));
+}
+
+/** An ISO time `seconds` ago. */
+export const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();

@@ -1,7 +1,7 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createSignedInUser, loginAdmin, type RawRequest } from "../helpers";
-import { createPersonalKey, createServiceAccount, lastAudit } from "./app-helpers";
+import { bodyAt, call, createSignedInUser, loginAdmin, type RawRequest } from "../helpers";
+import { lastAudit, readIssuedApiKey, secondsAgo, setIssuedApiKey } from "../seed";
+import { createPersonalKey, createServiceAccount } from "./app-helpers";
 
 const TOKEN_SHAPE = /^eu_pk_[A-Za-z0-9_-]{43}$/;
 
@@ -13,14 +13,12 @@ describe("personal API keys", () => {
     expect(created.token.startsWith(created.prefix)).toBe(true);
     expect(created.prefix).toMatch(/^eu_pk_.{8}$/);
 
-    const stored = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?").bind(created.id).first();
+    const stored = await readIssuedApiKey(created.id);
     expect(JSON.stringify(stored)).not.toContain(created.token.slice(6));
     const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(created.token));
     expect(stored?.hash).toBe(Buffer.from(digest).toString("hex"));
 
-    const list = await call("/users/me/api-keys", { token: user.token });
-    expect(list.status).toBe(200);
-    const body: { data: Record<string, unknown>[] } = await list.json();
+    const body = await bodyAt(await user.api.users.me["api-keys"].$get(), 200);
     expect(body.data).toEqual([
       {
         id: created.id,
@@ -34,7 +32,7 @@ describe("personal API keys", () => {
     ]);
     expect(JSON.stringify(body)).not.toContain(created.token);
     expect(await lastAudit("user.api_key_created", user.id)).toMatchObject({
-      actor_id: user.id,
+      actorId: user.id,
       details: { key_id: created.id, prefix: created.prefix, scopes: ["profile:read"] },
     });
   });
@@ -62,8 +60,8 @@ describe("personal API keys", () => {
 
   it("cannot create keys, change the password, sign out or reach administration", async () => {
     const { token: adminSession } = await loginAdmin();
-    const all = ["profile:read", "preferences:read", "preferences:write", "credentials:mint"];
-    const { token } = await createPersonalKey(adminSession, { scopes: all });
+    const all = ["profile:read", "preferences:read", "preferences:write", "credentials:mint"] as const;
+    const { token } = await createPersonalKey(adminSession, { scopes: [...all] });
     const refused: [string, RawRequest][] = [
       ["/users/me/api-keys", { method: "POST", json: { name: "x", scopes: ["profile:read"] }, token: token }],
       ["/users/me/api-keys", { token: token }],
@@ -98,9 +96,7 @@ describe("personal API keys", () => {
     ).toBe(404);
 
     const expired = await createPersonalKey(user.token, { scopes: ["profile:read"] });
-    await env.DB.prepare("UPDATE api_keys SET expires_at = ? WHERE id = ?")
-      .bind(new Date(Date.now() - 1000).toISOString(), expired.id)
-      .run();
+    await setIssuedApiKey(expired.id, { expiresAt: secondsAgo(1) });
     expect(await check(expired.token)).toBe(401);
 
     const ended = await createPersonalKey(user.token, { scopes: ["profile:read"] });
@@ -134,25 +130,15 @@ describe("personal API keys", () => {
   it("records last use at most once per five minutes, without a write on every request", async () => {
     const user = await createSignedInUser();
     const key = await createPersonalKey(user.token, { scopes: ["profile:read"] });
-    const lastUsed = async () =>
-      (
-        await env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?").bind(key.id).first<{
-          last_used_at: string | null;
-        }>()
-      )?.last_used_at;
+    const lastUsed = async () => (await readIssuedApiKey(key.id))?.lastUsedAt;
     await call("/users/me", { token: key.token });
     const first = await lastUsed();
     expect(first).toEqual(expect.any(String));
-    const oneMinuteAgo = new Date(Date.now() - 60_000).toISOString();
-    await env.DB.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
-      .bind(oneMinuteAgo, key.id)
-      .run();
+    const oneMinuteAgo = secondsAgo(60);
+    await setIssuedApiKey(key.id, { lastUsedAt: oneMinuteAgo });
     await call("/users/me", { token: key.token });
     expect(await lastUsed()).toBe(oneMinuteAgo);
-    const tenMinutesAgo = new Date(Date.now() - 600_000).toISOString();
-    await env.DB.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
-      .bind(tenMinutesAgo, key.id)
-      .run();
+    await setIssuedApiKey(key.id, { lastUsedAt: secondsAgo(600) });
     await call("/users/me", { token: key.token });
     expect(Date.parse((await lastUsed()) ?? "")).toBeGreaterThan(Date.now() - 10_000);
   });

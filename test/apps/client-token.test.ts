@@ -1,14 +1,25 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { call, createSignedInUser, createSignedInUserInGroup, loginAdmin } from "../helpers";
+import { ErrorSchema } from "../../src/http/schemas/common";
+import {
+  type Api,
+  bodyAt,
+  call,
+  client,
+  createSignedInUser,
+  createSignedInUserInGroup,
+  loginAdmin,
+} from "../helpers";
 import { fakeProvider, json } from "../preferences/fake-provider";
-import { createPersonalKey, createServiceAccount, lastAudit } from "./app-helpers";
+import { lastAudit } from "../seed";
+import { createPersonalKey, createServiceAccount } from "./app-helpers";
 
 const KEY = "provider-secret-key-0123456789";
 const put = (token: string, body: unknown) =>
   call("/users/me/config", { method: "PUT", json: body, token: token });
-const mint = (token: string, section: string, body: unknown = {}) =>
-  call(`/users/me/config/${section}/client_token`, { method: "POST", json: body, token: token });
+type MintRequest = Parameters<Api["users"]["me"]["config"][":section"]["client_token"]["$post"]>[0];
+const mint = (token: string, section: MintRequest["param"]["section"], json: MintRequest["json"] = {}) =>
+  client({ token }).users.me.config[":section"].client_token.$post({ param: { section }, json });
 
 async function userWith(section: string, provider: string, extra: Record<string, unknown> = {}) {
   const user = await createSignedInUser();
@@ -68,8 +79,7 @@ describe("POST /users/me/config/{section}/client_token", () => {
     const calls = fakeProvider(() => json(200, { access_token: "dg.jwt.value", expires_in: 30 }));
     const before = Date.now();
     const res = await mint(user.token, "stt");
-    expect(res.status).toBe(200);
-    const body: { token: string; expires_at: string } = await res.json();
+    const body = await bodyAt(res, 200);
     expect(body.token).toBe("dg.jwt.value");
     expect(Date.parse(body.expires_at) - before).toBeGreaterThanOrEqual(29_000);
     expect(Date.parse(body.expires_at) - before).toBeLessThan(40_000);
@@ -111,8 +121,7 @@ describe("POST /users/me/config/{section}/client_token", () => {
     const user = await userWith("llm", "anthropic");
     const calls = fakeProvider(() => json(200, {}));
     const res = await mint(user.token, "llm");
-    expect(res.status).toBe(409);
-    const body: { code: string; detail: string } = await res.json();
+    const body = ErrorSchema.parse(await bodyAt(res, 409));
     expect(body.code).toBe("client_token_unsupported");
     expect(body.detail).toContain("/config/resolved");
     expect(calls).toHaveLength(0);
@@ -190,7 +199,7 @@ describe("POST /users/{uid}/config/{section}/client_token (service accounts)", (
     expect(await res.json()).toMatchObject({ token: "jwt-for-browser", provider: "deepgram" });
     expect(JSON.parse(calls[0]?.body ?? "")).toEqual({ ttl_seconds: 60 });
     expect(await lastAudit("service.client_token_minted", user.id)).toMatchObject({
-      actor_id: account.id,
+      actorId: account.id,
       details: { service_account: account.name, key_id: key.id, section: "stt", provider: "deepgram" },
     });
     const resolver = await createServiceAccount(["config:resolve"]);

@@ -2,8 +2,9 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { call, createSignedInUser } from "../helpers";
+import { bodyAt, call, client, createSignedInUser } from "../helpers";
 import { fakeProvider, json } from "../preferences/fake-provider";
+import { createGroupWithMember, readApiKey, setProviderKeys } from "../seed";
 
 /** Runs the Worker's scheduled handler as the Cron Trigger would. */
 async function runCron() {
@@ -18,10 +19,7 @@ async function runCron() {
 
 /** Marks every other stored key as just checked, so only this test's keys are due. */
 async function onlyTheseDue(userIds: string[]) {
-  const marks = userIds.map(() => "?").join(",");
-  await env.DB.prepare(`UPDATE user_api_keys SET checked_at = ? WHERE user_id NOT IN (${marks})`)
-    .bind(new Date().toISOString(), ...userIds)
-    .run();
+  await setProviderKeys({ except: userIds }, { checkedAt: new Date().toISOString() });
 }
 
 async function userWithKey(section: string, body: Record<string, unknown>) {
@@ -31,13 +29,8 @@ async function userWithKey(section: string, body: Record<string, unknown>) {
   return user;
 }
 
-const effective = async (token: string, section: string) => {
-  const res = await call("/users/me/config", { token: token });
-  const body: {
-    effective: Record<string, { api_key: Record<string, unknown>; model: Record<string, unknown> }>;
-  } = await res.json();
-  return body.effective[section];
-};
+const effective = async (token: string, section: "llm" | "stt" | "tts") =>
+  (await bodyAt(await client({ token }).users.me.config.$get(), 200)).effective[section];
 
 describe("key health (scheduled)", () => {
   it("records valid, invalid and no-credit keys with checked_at, and flags a model the provider dropped", async () => {
@@ -116,21 +109,11 @@ describe("key health (scheduled)", () => {
       json: { stt: { provider: "deepgram", api_key: "dg-key-0006" } },
       token: refused.token,
     });
-    const groupId = crypto.randomUUID();
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO groups (id, name, policy) VALUES (?, ?, ?)").bind(
-        groupId,
-        `g-${groupId}`,
-        JSON.stringify({ stt: { allow_user_keys: false } }),
-      ),
-      env.DB.prepare("UPDATE users SET group_id = ? WHERE id = ?").bind(groupId, refused.id),
-    ]);
+    await createGroupWithMember({ stt: { allow_user_keys: false } }, refused.id);
     await onlyTheseDue([refused.id]);
     await runCron();
     expect(calls).toHaveLength(1);
-    const row = await env.DB.prepare("SELECT key_status, checked_at FROM user_api_keys WHERE user_id = ?")
-      .bind(refused.id)
-      .first();
-    expect(row).toMatchObject({ key_status: null, checked_at: expect.any(String) });
+    const row = await readApiKey(refused.id, "stt", "deepgram");
+    expect(row).toMatchObject({ keyStatus: null, checkedAt: expect.any(String) });
   });
 });

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createSignedInUser, createSignedInUserInGroup, loginAdmin } from "../helpers";
-import { createPersonalKey, createServiceAccount, lastAudit } from "./app-helpers";
+import { lastAudit, readUser, readUserByUsername, setProviderKeys } from "../seed";
+import { createPersonalKey, createServiceAccount } from "./app-helpers";
 
 const KEY = "sk-user-openai-key-0123456789";
 const put = (token: string, body: unknown) =>
@@ -52,10 +53,8 @@ describe("service accounts", () => {
 
   it("cannot sign in: they have no password and no user row", async () => {
     const { account } = await createServiceAccount(["config:resolve"]);
-    const row = await env.DB.prepare("SELECT id FROM users WHERE id = ? OR username = ?")
-      .bind(account.id, account.name)
-      .first();
-    expect(row).toBeNull();
+    expect(await readUser(account.id)).toBeNull();
+    expect(await readUserByUsername(account.name)).toBeNull();
     const login = await call("/users/login/local", {
       method: "POST",
       json: { username: account.name, password: "whatever-long-pw" },
@@ -90,7 +89,7 @@ describe("GET /users/{uid}/config/resolved", () => {
     for (const spy of [log, error]) expect(JSON.stringify(spy.mock.calls)).not.toContain(KEY);
     const audit = await lastAudit("service.config_resolved", user.id);
     expect(audit).toMatchObject({
-      actor_id: account.id,
+      actorId: account.id,
       ip: "203.0.113.9",
       details: {
         service_account: account.name,
@@ -131,9 +130,7 @@ describe("GET /users/{uid}/config/resolved", () => {
     await put(user.token, {
       llm: { provider: "openai_compatible", base_url: "https://llm.example.com/v1", api_key: KEY },
     });
-    await env.DB.prepare("UPDATE user_api_keys SET base_url = ? WHERE user_id = ?")
-      .bind("https://other.example.com/v1", user.id)
-      .run();
+    await setProviderKeys({ only: [user.id] }, { baseUrl: "https://other.example.com/v1" });
     const { key } = await createServiceAccount(["config:resolve"]);
     expect(await (await resolved(key.token, user.id)).json()).toMatchObject({
       base_url: "https://llm.example.com/v1",

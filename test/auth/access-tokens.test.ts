@@ -4,16 +4,18 @@ import {
   decodeProtectedHeader,
   generateKeyPair,
   importJWK,
-  type JWK,
   jwtVerify,
   SignJWT,
 } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { createApp } from "../../src/app";
 import {
+  api,
   BASE,
   bodyAt,
   call,
+  client,
   createSignedInUser,
   login,
   loginAdmin,
@@ -34,12 +36,17 @@ const callWith = (vars: Vars, path: string, options: RawRequest = {}) =>
   call(path, { ...options, worker: (request) => Promise.resolve(app.fetch(request, { ...env, ...vars })) });
 
 async function accessToken(sessionToken: string, vars: Vars = {}): Promise<string> {
-  const res = await callWith(vars, "/users/token", { token: sessionToken, method: "POST" });
-  expect(res.status).toBe(200);
-  const body: { access_token: string; token_type: string; expires_in: number } = await res.json();
+  const worker = (request: Request) => Promise.resolve(app.fetch(request, { ...env, ...vars }));
+  const body = await bodyAt(await client({ token: sessionToken, worker }).users.token.$post(), 200);
   expect(body.token_type).toBe("Bearer");
   return body.access_token;
 }
+
+/** A JSON object of any members: a JWK, the claims of a token. */
+const JsonObject = z.record(z.string(), z.unknown());
+/** The signing keys of the ACCESS_TOKEN_JWKS secret (a JWK set), for forging tokens with them. */
+const configuredKeys = () =>
+  z.object({ keys: z.array(JsonObject) }).parse(JSON.parse(env.ACCESS_TOKEN_JWKS)).keys;
 
 /** name=value pairs of the Set-Cookie headers, for sending them back as a browser would. */
 const setCookies = (res: { headers: Headers }) => res.headers.getSetCookie();
@@ -60,12 +67,11 @@ describe("POST /users/token", () => {
     const token = await accessToken(user.token);
     expect(decodeProtectedHeader(token)).toEqual({ alg: "ES256", typ: "at+jwt", kid: "dev-2" });
 
-    const discovery = await call("/.well-known/openid-configuration");
-    const metadata: { issuer: string; jwks_uri: string } = await discovery.json();
+    const metadata = await bodyAt(await api[".well-known"]["openid-configuration"].$get(), 200);
     expect(metadata).toMatchObject({ issuer: BASE, jwks_uri: `${BASE}/.well-known/jwks.json` });
-    const jwksRes = await call("/.well-known/jwks.json");
+    const jwksRes = await api[".well-known"]["jwks.json"].$get();
     expect(jwksRes.headers.get("cache-control")).toBe("public, max-age=300");
-    const jwks: { keys: JWK[] } = await jwksRes.json();
+    const jwks = await bodyAt(jwksRes, 200);
     expect(jwks.keys.map((k) => k.kid)).toEqual(["dev-2", "dev-1"]);
     for (const key of jwks.keys) expect(key).not.toHaveProperty("d");
 
@@ -125,9 +131,9 @@ describe("the issuer metadata and JWKS at the origin's root", () => {
     const vars = { ACCESS_TOKEN_ISSUER: ORIGIN };
     const user = await createSignedInUser();
     const token = await accessToken(user.token, vars);
-    const metadata: { issuer: string; jwks_uri: string } = await (
-      await callWith(vars, `${ORIGIN}/.well-known/openid-configuration`)
-    ).json();
+    const metadata = z
+      .object({ issuer: z.string(), jwks_uri: z.string(), subject_types_supported: z.array(z.string()) })
+      .parse(await (await callWith(vars, `${ORIGIN}/.well-known/openid-configuration`)).json());
     expect(metadata).toEqual({
       issuer: ORIGIN,
       jwks_uri: `${ORIGIN}/.well-known/jwks.json`,
@@ -135,7 +141,14 @@ describe("the issuer metadata and JWKS at the origin's root", () => {
     });
     const jwksRes = await callWith(vars, metadata.jwks_uri);
     expect(jwksRes.status).toBe(200);
-    const jwks: { keys: JWK[] } = await jwksRes.json();
+    const PublicJwk = z.object({
+      kty: z.string(),
+      crv: z.string(),
+      x: z.string(),
+      y: z.string(),
+      kid: z.string(),
+    });
+    const jwks = z.object({ keys: z.array(PublicJwk) }).parse(await jwksRes.json());
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
       issuer: ORIGIN,
       audience: ORIGIN,
@@ -159,8 +172,7 @@ describe("GET /users/me with an access token", () => {
   it("accepts a token signed with the previous key (rotation signs nobody out)", async () => {
     const user = await createSignedInUser();
     const genuine = await jwtVerify(await accessToken(user.token), createLocalJWKSet(await jwksOf()));
-    const jwks: { keys: JWK[] } = JSON.parse(env.ACCESS_TOKEN_JWKS);
-    const previous = jwks.keys.find((k) => k.kid === "dev-1");
+    const previous = configuredKeys().find((k) => k.kid === "dev-1");
     if (!previous) throw new Error("no dev-1 key");
     const token = await new SignJWT(genuine.payload)
       .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "dev-1" })
@@ -174,7 +186,7 @@ describe("GET /users/me with an access token", () => {
     const user = await createSignedInUser();
     const token = await accessToken(user.token);
     const [header, payload, signature] = token.split(".");
-    const claims = JSON.parse(atob((payload ?? "").replace(/-/g, "+").replace(/_/g, "/")));
+    const claims = JsonObject.parse(JSON.parse(atob((payload ?? "").replace(/-/g, "+").replace(/_/g, "/"))));
     const forged = btoa(JSON.stringify({ ...claims, role: "admin" }))
       .replace(/=+$/, "")
       .replace(/\+/g, "-")
@@ -184,8 +196,7 @@ describe("GET /users/me with an access token", () => {
       new SignJWT({ ...claims, exp })
         .setProtectedHeader({ alg: "ES256", typ, kid })
         .sign(foreignKey.privateKey);
-    const own: { keys: JWK[] } = JSON.parse(env.ACCESS_TOKEN_JWKS);
-    const ownKey = await importJWK(own.keys[0] ?? {}, "ES256");
+    const ownKey = await importJWK(configuredKeys()[0] ?? {}, "ES256");
     const signOwn = (typ: string, exp: number) =>
       new SignJWT({ ...claims, exp }).setProtectedHeader({ alg: "ES256", typ, kid: "dev-2" }).sign(ownKey);
     const now = Math.floor(Date.now() / 1000);
@@ -200,9 +211,7 @@ describe("GET /users/me with an access token", () => {
   });
 });
 
-async function jwksOf(): Promise<{ keys: JWK[] }> {
-  return (await call("/.well-known/jwks.json")).json();
-}
+const jwksOf = async () => bodyAt(await api[".well-known"]["jwks.json"].$get(), 200);
 
 describe("the access cookie", () => {
   it("is set at sign-in; a read with it needs no storage; without it the session is checked and a fresh one set", async () => {

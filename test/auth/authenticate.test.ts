@@ -1,8 +1,7 @@
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { client, createSignedInUser } from "../helpers";
 import { startFakeIdp } from "../oidc/fake-idp";
-import { bumpSessionEpoch, setUser } from "../seed";
+import { bumpSessionEpoch, rewriteKvRecord, secondsAgo, sessionKeysOf, setUser } from "../seed";
 
 /**
  * One authentication path: every place that asks "who is this" (route middleware for users and
@@ -12,13 +11,7 @@ const breakages = {
   "a disabled user": (userId: string) => setUser(userId, { status: "DISABLED" }),
   "a bumped session epoch": (userId: string) => bumpSessionEpoch(userId),
   "an expired session": async (userId: string) => {
-    const { keys } = await env.KV.list({ prefix: `session:${userId}:` });
-    for (const { name } of keys) {
-      const record: unknown = await env.KV.get(name, "json");
-      if (typeof record !== "object" || record === null) throw new Error("no session record");
-      const expired = { ...record, expiresAt: new Date(Date.now() - 1000).toISOString() };
-      await env.KV.put(name, JSON.stringify(expired));
-    }
+    for (const key of await sessionKeysOf(userId)) await rewriteKvRecord(key, { expiresAt: secondsAgo(1) });
   },
 };
 

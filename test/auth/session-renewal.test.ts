@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { parseToken } from "../../src/storage/sessions";
-import { BASE, call, createSignedInUser, loginAdmin } from "../helpers";
+import { BASE, bodyAt, call, client, createSignedInUser, loginAdmin } from "../helpers";
 import { storageCounts } from "../performance/server-timing";
+import { rewriteKvRecord, sessionKeyOf } from "../seed";
 
 /**
  * Sessions renew (docs/access-tokens.md, "Renewal"): activity extends a session up to its absolute
@@ -12,18 +12,8 @@ import { storageCounts } from "../performance/server-timing";
  */
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
-async function sessionKey(token: string) {
-  const parsed = await parseToken(token);
-  if (!parsed) throw new Error("bad token");
-  return `session:${parsed.userId}:${parsed.id}`;
-}
-
 async function rewrite(token: string, change: Record<string, string>, drop: string[] = []) {
-  const key = await sessionKey(token);
-  const record: unknown = await env.KV.get(key, "json");
-  if (typeof record !== "object" || record === null) throw new Error("no session record");
-  const kept = Object.entries(record).filter(([name]) => !drop.includes(name));
-  await env.KV.put(key, JSON.stringify({ ...Object.fromEntries(kept), ...change }));
+  await rewriteKvRecord(await sessionKeyOf(token), change, drop);
 }
 
 let admin: string;
@@ -48,8 +38,10 @@ describe("session renewal", () => {
     expect(storageCounts(renewing).kvWrite).toBe(1);
     expect(storageCounts(await call("/users/me/profile", { token: user.token })).kvWrite).toBe(0);
 
-    const list = await call(`/users/admin/users/${user.id}/sessions`, { token: admin });
-    const { data }: { data: { last_seen_at: string; created_at: string }[] } = await list.json();
+    const list = client({ token: admin }).users.admin.users[":uid"].sessions.$get({
+      param: { uid: user.id },
+    });
+    const { data } = await bodyAt(await list, 200);
     expect(data).toHaveLength(1);
     expect(Date.now() - Date.parse(data[0]?.last_seen_at ?? "")).toBeLessThan(60_000);
   });

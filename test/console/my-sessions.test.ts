@@ -1,41 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { bodyAt, call, createUser, login, sessionFrom } from "../helpers";
+import { bodyAt, call, client, createUser, login, sessionFrom } from "../helpers";
 
 /** Signs the same user in from two devices and returns both tokens. */
 async function twoDevices() {
   const user = await createUser();
   const signIn = async (userAgent: string) => {
-    const res = await call("/users/login/local", {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": userAgent,
-        "cf-connecting-ip": "198.51.100.7",
-      },
-      body: JSON.stringify({ username: user.username, password: user.password }),
+    const caller = { ip: "198.51.100.7", headers: { "user-agent": userAgent } };
+    const res = await client(caller).users.login.local.$post({
+      json: { username: user.username, password: user.password },
     });
-    expect(res.status).toBe(200);
-    const body: unknown = await res.json();
-    if (typeof body !== "object" || body === null || !("token" in body) || typeof body.token !== "string") {
-      throw new Error("no token");
-    }
-    return body.token;
+    return (await sessionFrom(res)).token;
   };
   const laptop = await signIn("Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0 Safari/537.36");
   const phone = await signIn("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1");
   return { user, laptop, phone };
 }
 
-async function listOf(token: string): Promise<{ id: string; current: boolean; user_agent: string | null }[]> {
-  const res = await call("/users/me/sessions", { token: token });
-  expect(res.status).toBe(200);
-  const body: unknown = await res.json();
-  expect(body).toMatchObject({ data: expect.any(Array) });
-  const data: { id: string; current: boolean; user_agent: string | null }[] = [];
-  if (typeof body === "object" && body !== null && "data" in body && Array.isArray(body.data))
-    data.push(...body.data);
-  return data;
-}
+const listOf = async (token: string) =>
+  (await bodyAt(await client({ token }).users.me.sessions.$get(), 200)).data;
 
 describe("/users/me/sessions", () => {
   it("lists the caller's sessions with device, address and time, and marks the current one", async () => {

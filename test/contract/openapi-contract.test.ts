@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
-  bodyAt,
   call,
   createSignedInUserInGroup,
   createUser,

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import worker from "../../src/index";
-import { BASE, call, createSignedInUser, createUser, type RawRequest, randomIp } from "../helpers";
+import { call, createSignedInUser, createUser, type RawRequest, randomIp } from "../helpers";
 import { startFakeIdp } from "../oidc/fake-idp";
 import { createGroupWithMember } from "../seed";
 import { describeChange, diffSnapshots, type RowChange, type Snapshot, snapshotD1 } from "./d1-snapshot";

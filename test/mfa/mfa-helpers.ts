@@ -1,62 +1,40 @@
-import { env } from "cloudflare:workers";
-import { sha256Hex } from "../../src/core/crypto";
 import { currentStep, totpCodeAt } from "../../src/domain/mfa/totp";
-import { bodyAt, call, createSignedInUser, login, randomIp } from "../helpers";
+import { bodyAt, call, client, createSignedInUser, login, randomIp } from "../helpers";
+import { forgetUsedTotpStep, rewriteKvRecord, secondsAgo, sessionKeyOf } from "../seed";
 
 export { currentStep, totpCodeAt };
 
+/** A raw POST, for bodies the typed client refuses (malformed codes, missing proofs). */
 export const post = (path: string, body: unknown, token?: string) =>
   call(path, { method: "POST", json: body, token: token, headers: { "cf-connecting-ip": randomIp() } });
 
-/** The KV key of a token's session (storage/sessions.ts layout). */
-async function sessionKey(token: string) {
-  const [userId, secret] = token.split(".");
-  return `session:${userId}:${await sha256Hex(secret ?? "")}`;
-}
+/** The typed client for a caller, from a fresh address (the per-address throttle never interferes). */
+export const mfaApi = (token?: string) => client({ token, ip: randomIp() }).users;
+
+/** Starts TOTP enrolment; the new secret, its otpauth URI and QR code (201). */
+export const startTotp = async (token: string) => bodyAt(await mfaApi(token).me.mfa.totp.$post(), 201);
+
+export const confirmTotp = (token: string, code: string) =>
+  mfaApi(token).me.mfa.totp.confirm.$post({ json: { code } });
+
+/** Finishes a sign-in waiting for its second factor with a TOTP or recovery code. */
+export const finishLogin = (challenge: string, proof: { code?: string; recovery_code?: string }) =>
+  mfaApi().login.mfa.$post({ json: { challenge, ...proof } });
 
 /** Makes the session's last authentication `seconds` old, as if signed in that long ago. */
 export async function ageAuthentication(token: string, seconds: number) {
-  const key = await sessionKey(token);
-  const record = await env.KV.get<Record<string, unknown>>(key, "json");
-  if (!record) throw new Error("no session");
-  await env.KV.put(
-    key,
-    JSON.stringify({ ...record, authTime: new Date(Date.now() - seconds * 1000).toISOString() }),
-  );
-}
-
-export async function readSessionRecord(token: string) {
-  return env.KV.get<{ authTime?: string; amr?: string[] }>(await sessionKey(token), "json");
-}
-
-/** Lets a test use the same steps again (the stored last step is what prevents replays). */
-export async function forgetUsedStep(userId: string) {
-  await env.DB.prepare("UPDATE user_totp SET last_used_step = NULL WHERE user_id = ?").bind(userId).run();
+  await rewriteKvRecord(await sessionKeyOf(token), { authTime: secondsAgo(seconds) });
 }
 
 /** A signed-in user with a confirmed TOTP authenticator; the confirmation used step − 1. */
 export async function createUserWithTotp() {
   const user = await createSignedInUser();
-  const started = await post("/users/me/mfa/totp", {}, user.token);
-  if (started.status !== 201) throw new Error(`enrol: ${started.status} ${await started.text()}`);
-  const { secret } = (await started.json()) as { secret: string };
+  const { secret } = await startTotp(user.token);
   const step = await stepWithMargin(3);
-  const confirmed = await post(
-    "/users/me/mfa/totp/confirm",
-    { code: await totpCodeAt(secret, step - 1) },
-    user.token,
-  );
-  if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${await confirmed.text()}`);
-  const { recovery_codes } = (await confirmed.json()) as { recovery_codes: string[] };
-  await forgetUsedStep(user.id);
+  const confirmed = await confirmTotp(user.token, await totpCodeAt(secret, step - 1));
+  const { recovery_codes } = await bodyAt(confirmed, 200);
+  await forgetUsedTotpStep(user.id);
   return { ...user, secret, recoveryCodes: recovery_codes };
-}
-
-export interface MfaRequired {
-  mfa_required: true;
-  methods: string[];
-  challenge: string;
-  expires_in: number;
 }
 
 /** The first factor of a user with a second factor: the challenge to finish with. */

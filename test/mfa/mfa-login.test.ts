@@ -1,19 +1,15 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/core/crypto";
-import { call, createSignedInUser, login } from "../helpers";
+import { bodyAt, call, createSignedInUser, login } from "../helpers";
+import { auditEntries, bumpSessionEpoch, readSessionRecord, rewriteKvRecord, secondsAgo } from "../seed";
 import {
   createUserWithTotp,
   currentStep,
-  post,
-  readSessionRecord,
+  finishLogin as finish,
   startLogin,
   stepWithMargin,
   totpCodeAt,
 } from "./mfa-helpers";
-
-const finish = (challenge: string, proof: { code?: string; recovery_code?: string }) =>
-  post("/users/login/mfa", { challenge, ...proof });
 
 describe("local sign-in with a second factor", () => {
   it("answers mfa_required (no session, no cookie) only after a correct password", async () => {
@@ -41,9 +37,8 @@ describe("local sign-in with a second factor", () => {
     const step = await stepWithMargin(15);
     const first = await startLogin(user);
     const ok = await finish(first.body.challenge, { code: await totpCodeAt(user.secret, step) });
-    expect(ok.status).toBe(200);
     expect(ok.headers.get("set-cookie")).toMatch(/^session=/);
-    const session = (await ok.json()) as { token: string; user: { mfa_enabled: boolean } };
+    const session = await bodyAt(ok, 200);
     expect(session.user.mfa_enabled).toBe(true);
     expect((await call("/users/me", { token: session.token })).status).toBe(200);
     const record = await readSessionRecord(session.token);
@@ -94,8 +89,7 @@ describe("local sign-in with a second factor", () => {
     const again = await finish(c.body.challenge, { recovery_code: code });
     expect(again.status).toBe(401);
     const ok = await finish(c.body.challenge, { recovery_code: user.recoveryCodes[1] ?? "" });
-    expect(ok.status).toBe(200);
-    const session = (await ok.json()) as { token: string };
+    const session = await bodyAt(ok, 200);
     expect((await readSessionRecord(session.token))?.amr).toEqual(["pwd", "rec", "mfa"]);
   });
 
@@ -116,12 +110,8 @@ describe("local sign-in with a second factor", () => {
     expect(right.status).toBe(429);
     expect(await right.json()).toMatchObject({ code: "account_locked" });
     expect((await login(user.username, user.password)).status).toBe(429);
-    const { results } = await env.DB.prepare(
-      "SELECT action, details FROM audit_log WHERE target_id = ? AND action IN ('auth.login_failed', 'auth.account_locked') ORDER BY id",
-    )
-      .bind(user.id)
-      .all<{ action: string; details: string }>();
-    expect(results.map((r) => JSON.parse(r.details).reason)).toEqual([
+    const results = await auditEntries(user.id, "auth.login_failed", "auth.account_locked");
+    expect(results.map((r) => r.details.reason)).toEqual([
       "wrong_totp_code",
       "wrong_totp_code",
       "wrong_totp_code",
@@ -141,18 +131,11 @@ describe("local sign-in with a second factor", () => {
     }
     // Expired: a record older than five minutes (KV's own TTL would have removed it too).
     const { body } = await startLogin(user);
-    const key = `mfa-login:${await sha256Hex(body.challenge)}`;
-    const record = await env.KV.get<Record<string, unknown>>(key, "json");
-    await env.KV.put(
-      key,
-      JSON.stringify({ ...record, createdAt: new Date(Date.now() - 301_000).toISOString() }),
-    );
+    await rewriteKvRecord(`mfa-login:${await sha256Hex(body.challenge)}`, { createdAt: secondsAgo(301) });
     expect((await finish(body.challenge, { code })).status).toBe(400);
     // Voided: the user's sessions were ended (epoch bump) after the password step.
     const fresh = await startLogin(user);
-    await env.DB.prepare("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?")
-      .bind(user.id)
-      .run();
+    await bumpSessionEpoch(user.id);
     expect((await finish(fresh.body.challenge, { code })).status).toBe(400);
   });
 

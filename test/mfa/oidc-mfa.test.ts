@@ -2,9 +2,10 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readConfig } from "../../src/core/settings";
 import { providerAmr, providerProvedSecondFactor } from "../../src/domain/mfa/provider-second-factor";
-import { call } from "../helpers";
+import { bodyAt, call } from "../helpers";
 import { startFakeIdp, type Tamper } from "../oidc/fake-idp";
-import { currentStep, forgetUsedStep, post, readSessionRecord, totpCodeAt } from "./mfa-helpers";
+import { forgetUsedTotpStep, lastAudit, readSessionRecord } from "../seed";
+import { confirmTotp, currentStep, finishLogin, startTotp, totpCodeAt } from "./mfa-helpers";
 
 const FRONTEND = "http://localhost:5173/after-login";
 let idp: Awaited<ReturnType<typeof startFakeIdp>>;
@@ -39,13 +40,10 @@ describe("OIDC sign-in of a user with a second factor", () => {
     const first = await signIn({ sub, amr: ["pwd"] });
     const token = cookieOf(first, "session").slice("session=".length);
     expect((await readSessionRecord(token))?.amr).toEqual(["pwd"]);
-    const { secret } = (await (await post("/users/me/mfa/totp", {}, token)).json()) as { secret: string };
-    expect(
-      (await post("/users/me/mfa/totp/confirm", { code: await totpCodeAt(secret, currentStep()) }, token))
-        .status,
-    ).toBe(200);
+    const { secret } = await startTotp(token);
+    expect((await confirmTotp(token, await totpCodeAt(secret, currentStep()))).status).toBe(200);
     const userId = token.split(".")[0] ?? "";
-    await forgetUsedStep(userId);
+    await forgetUsedTotpStep(userId);
 
     const second = await signIn({ sub, amr: ["pwd"] });
     expect(second.status).toBe(302);
@@ -54,17 +52,14 @@ describe("OIDC sign-in of a user with a second factor", () => {
     expect(location.searchParams.get("login_code")).toBeNull();
     const challenge = location.searchParams.get("mfa_challenge") ?? "";
     expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const done = await post("/users/login/mfa", { challenge, code: await totpCodeAt(secret, currentStep()) });
-    expect(done.status).toBe(200);
-    const session = (await done.json()) as { token: string; user: { id: string } };
+    const done = await finishLogin(challenge, { code: await totpCodeAt(secret, currentStep()) });
+    const session = await bodyAt(done, 200);
     expect(session.user.id).toBe(userId);
     expect((await readSessionRecord(session.token))?.amr).toEqual(["pwd", "otp", "mfa"]);
-    const audit = await env.DB.prepare(
-      "SELECT details FROM audit_log WHERE target_id = ? AND action = 'auth.login' ORDER BY id DESC LIMIT 1",
-    )
-      .bind(userId)
-      .first<{ details: string }>();
-    expect(JSON.parse(audit?.details ?? "{}")).toMatchObject({ method: "oidc", second_factor: "otp" });
+    expect((await lastAudit("auth.login", userId))?.details).toMatchObject({
+      method: "oidc",
+      second_factor: "otp",
+    });
   });
 
   it("trusts the provider's amr or acr only as configured", () => {

@@ -1,9 +1,20 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bodyAt, call, client, createSignedInUser, loginAdmin, randomIp } from "../helpers";
-import { readUser, setUser } from "../seed";
-import { ageAuthentication, readSessionRecord, startLogin } from "./mfa-helpers";
+import {
+  lastAudit,
+  readPasskeys,
+  readSecondFactors,
+  readSessionRecord,
+  readUser,
+  rewriteKvRecord,
+  secondsAgo,
+  setUser,
+} from "../seed";
+import { ageAuthentication, startLogin } from "./mfa-helpers";
 import { createSoftAuthenticator } from "./soft-authenticator";
+
+type Authenticator = Awaited<ReturnType<typeof createSoftAuthenticator>>;
+type Assertion = Awaited<ReturnType<Authenticator["assert"]>>;
 
 const cookieOf = (res: { headers: Headers }) =>
   res.headers
@@ -11,43 +22,34 @@ const cookieOf = (res: { headers: Headers }) =>
     .map((c) => c.split(";")[0] ?? "")
     .find((c) => c.startsWith("webauthn_binding=")) ?? "";
 
-function postJson(path: string, body: unknown, headers: Record<string, string> = {}) {
-  return call(path, {
-    method: "POST",
-    headers: { "content-type": "application/json", "cf-connecting-ip": randomIp(), ...headers },
-    body: JSON.stringify(body),
-  });
-}
+/** The typed client from a fresh address, with the session `token` and the ceremony's binding `cookie`. */
+const users = ({ token, cookie }: { token?: string; cookie?: string } = {}) =>
+  client({ token, ip: randomIp(), headers: cookie ? { cookie } : {} }).users;
 
-type Creation = {
-  challenge: string;
-  user: { id: string };
-  rp: { id: string };
-  excludeCredentials: unknown[];
-};
-
-async function registerPasskey(
-  token: string,
-  authenticator: Awaited<ReturnType<typeof createSoftAuthenticator>>,
-  name: string,
-) {
-  const options = await postJson("/users/me/passkeys/options", {}, { authorization: `Bearer ${token}` });
-  expect(options.status).toBe(200);
-  const creation = (await options.json()) as Creation;
-  const credential = await authenticator.register(creation);
-  return postJson(
-    "/users/me/passkeys",
-    { name, credential },
-    { authorization: `Bearer ${token}`, cookie: cookieOf(options) },
-  );
+async function registerPasskey(token: string, authenticator: Authenticator, name: string) {
+  const options = await users({ token }).me.passkeys.options.$post();
+  const credential = await authenticator.register(await bodyAt(options, 200));
+  return users({ token, cookie: cookieOf(options) }).me.passkeys.$post({ json: { name, credential } });
 }
 
 async function loginOptions() {
-  const res = await postJson("/users/login/passkey/options", {});
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { challenge: string; rpId: string; allowCredentials: unknown[] };
+  const res = await users().login.passkey.options.$post();
+  const body = await bodyAt(res, 200);
   return { challenge: body.challenge, body, cookie: cookieOf(res) };
 }
+
+const signInWithPasskey = (credential: Assertion, cookie?: string) =>
+  users({ cookie }).login.passkey.$post({ json: { credential } });
+
+/** Finishes a password sign-in waiting for its second factor with a passkey assertion. */
+const finishWithPasskey = (challenge: string, passkey: Assertion, cookie: string) =>
+  users({ cookie }).login.mfa.$post({ json: { challenge, passkey } });
+
+const listPasskeys = async (token: string) =>
+  (await bodyAt(await users({ token }).me.passkeys.$get(), 200)).data;
+
+const removePasskey = (token: string, passkey_id: string) =>
+  users({ token }).me.passkeys[":passkey_id"].$delete({ param: { passkey_id } });
 
 describe("passkeys", () => {
   it("registers several, names, lists and removes them", async () => {
@@ -60,28 +62,19 @@ describe("passkeys", () => {
     const b = await registerPasskey(user.token, second, "Phone");
     expect(b.status).toBe(201);
     expect(await b.json()).toMatchObject({ name: "Phone", backup_eligible: true, backed_up: true });
-    const list = (await (await call("/users/me/passkeys", { token: user.token })).json()) as {
-      data: { id: string; name: string }[];
-    };
-    expect(list.data.map((p) => p.name)).toEqual(["Laptop", "Phone"]);
+    const list = await listPasskeys(user.token);
+    expect(list.map((p) => p.name)).toEqual(["Laptop", "Phone"]);
     // The same authenticator cannot be registered twice.
     expect((await registerPasskey(user.token, first, "Again")).status).toBe(401);
-    const removed = await call(`/users/me/passkeys/${list.data[0]?.id}`, {
-      token: user.token,
-      method: "DELETE",
-    });
-    expect(removed.status).toBe(200);
-    expect((await call("/users/me/passkeys/nope", { token: user.token, method: "DELETE" })).status).toBe(404);
-    const after = (await (await call("/users/me/passkeys", { token: user.token })).json()) as {
-      data: unknown[];
-    };
-    expect(after.data).toHaveLength(1);
+    expect((await removePasskey(user.token, list[0]?.id ?? "")).status).toBe(200);
+    expect((await removePasskey(user.token, "nope")).status).toBe(404);
+    expect(await listPasskeys(user.token)).toHaveLength(1);
   });
 
   it("needs a recent authentication to add or remove one", async () => {
     const user = await createSignedInUser();
     await ageAuthentication(user.token, 301);
-    const res = await postJson("/users/me/passkeys/options", {}, { authorization: `Bearer ${user.token}` });
+    const res = await users({ token: user.token }).me.passkeys.options.$post();
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: "reauthentication_required" });
   });
@@ -93,13 +86,11 @@ describe("passkeys", () => {
     const { challenge, body, cookie } = await loginOptions();
     expect(body).toMatchObject({ rpId: "localhost", allowCredentials: [] });
     const credential = await authenticator.assert(challenge);
-    const res = await postJson("/users/login/passkey", { credential }, { cookie });
-    expect(res.status).toBe(200);
-    const session = (await res.json()) as { token: string; user: { id: string } };
+    const session = await bodyAt(await signInWithPasskey(credential, cookie), 200);
     expect(session.user.id).toBe(user.id);
     expect((await readSessionRecord(session.token))?.amr).toEqual(["hwk", "user", "mfa"]);
     // The challenge was single-use: the same assertion again is refused.
-    const replay = await postJson("/users/login/passkey", { credential }, { cookie });
+    const replay = await signInWithPasskey(credential, cookie);
     expect(replay.status).toBe(401);
     expect(await replay.json()).toMatchObject({ code: "invalid_passkey" });
   });
@@ -110,34 +101,21 @@ describe("passkeys", () => {
     await registerPasskey(user.token, authenticator, "Key");
     const foreign = await loginOptions();
     const other = await loginOptions();
-    const a = await postJson(
-      "/users/login/passkey",
-      { credential: await authenticator.assert(foreign.challenge) },
-      { cookie: other.cookie },
-    );
+    const a = await signInWithPasskey(await authenticator.assert(foreign.challenge), other.cookie);
     expect(a.status).toBe(401);
     const expired = await loginOptions();
-    const key = `webauthn-challenge:${expired.challenge}`;
-    const record = await env.KV.get<Record<string, unknown>>(key, "json");
-    await env.KV.put(
-      key,
-      JSON.stringify({ ...record, createdAt: new Date(Date.now() - 301_000).toISOString() }),
-    );
-    const b = await postJson(
-      "/users/login/passkey",
-      { credential: await authenticator.assert(expired.challenge) },
-      { cookie: expired.cookie },
-    );
+    await rewriteKvRecord(`webauthn-challenge:${expired.challenge}`, { createdAt: secondsAgo(301) });
+    const b = await signInWithPasskey(await authenticator.assert(expired.challenge), expired.cookie);
     expect(b.status).toBe(401);
     const phishing = await loginOptions();
-    const c = await postJson(
-      "/users/login/passkey",
-      { credential: await authenticator.assert(phishing.challenge, { origin: "https://evil.example.com" }) },
-      { cookie: phishing.cookie },
-    );
-    expect(c.status).toBe(401);
-    // Malformed input is a 4xx, never a 500.
-    const d = await postJson("/users/login/passkey", { credential: { id: "x", response: {} } });
+    const evil = await authenticator.assert(phishing.challenge, { origin: "https://evil.example.com" });
+    expect((await signInWithPasskey(evil, phishing.cookie)).status).toBe(401);
+    // Malformed input (which the typed client refuses to send) is a 4xx, never a 500.
+    const d = await call("/users/login/passkey", {
+      method: "POST",
+      json: { credential: { id: "x", response: {} } },
+      ip: randomIp(),
+    });
     expect(d.status).toBe(422);
   });
 
@@ -146,42 +124,32 @@ describe("passkeys", () => {
     const authenticator = await createSoftAuthenticator();
     await registerPasskey(user.token, authenticator, "Key");
     const first = await loginOptions();
-    const ok = await postJson(
-      "/users/login/passkey",
-      { credential: await authenticator.assert(first.challenge, { counter: 5 }) },
-      { cookie: first.cookie },
+    const ok = await signInWithPasskey(
+      await authenticator.assert(first.challenge, { counter: 5 }),
+      first.cookie,
     );
     expect(ok.status).toBe(200);
     const second = await loginOptions();
-    const cloned = await postJson(
-      "/users/login/passkey",
-      { credential: await authenticator.assert(second.challenge, { counter: 3 }) },
-      { cookie: second.cookie },
+    const cloned = await signInWithPasskey(
+      await authenticator.assert(second.challenge, { counter: 3 }),
+      second.cookie,
     );
     expect(cloned.status).toBe(401);
-    const audit = await env.DB.prepare("SELECT details FROM audit_log WHERE target_id = ? AND action = ?")
-      .bind(user.id, "auth.passkey_counter_regressed")
-      .first<{ details: string }>();
-    expect(JSON.parse(audit?.details ?? "{}")).toMatchObject({ reason: "counter_regressed" });
-    const row = await env.DB.prepare("SELECT sign_count FROM user_passkeys WHERE user_id = ?")
-      .bind(user.id)
-      .first<{ sign_count: number }>();
-    expect(row?.sign_count).toBe(5);
+    expect((await lastAudit("auth.passkey_counter_regressed", user.id))?.details).toMatchObject({
+      reason: "counter_regressed",
+    });
+    expect((await readPasskeys(user.id)).map((p) => p.signCount)).toEqual([5]);
   });
 
   it("is removed by an administrator's factor reset", async () => {
     const user = await createSignedInUser();
     await registerPasskey(user.token, await createSoftAuthenticator(), "Key");
-    const { loginAdmin } = await import("../helpers");
     const { token: admin } = await loginAdmin();
-    expect(
-      (await postJson(`/users/admin/users/${user.id}/mfa/disable`, {}, { authorization: `Bearer ${admin}` }))
-        .status,
-    ).toBe(200);
-    const n = await env.DB.prepare("SELECT count(*) AS n FROM user_passkeys WHERE user_id = ?")
-      .bind(user.id)
-      .first<{ n: number }>();
-    expect(n?.n).toBe(0);
+    const reset = await users({ token: admin }).admin.users[":uid"].mfa.disable.$post({
+      param: { uid: user.id },
+    });
+    expect(reset.status).toBe(200);
+    expect((await readSecondFactors(user.id)).passkeys).toBe(0);
   });
 });
 
@@ -305,11 +273,11 @@ describe("re-authenticating with a passkey (step-up)", () => {
     const b = await reauthenticate(user.token, signIn.cookie, { id, response });
     expect(b.status).toBe(401);
     const mineForReauth = await reauthAssertion(user.token, mine);
-    const c = await postJson(
-      "/users/login/passkey",
-      { credential: mineForReauth.passkey },
-      { cookie: mineForReauth.cookie },
-    );
+    const c = await call("/users/login/passkey", {
+      method: "POST",
+      json: { credential: mineForReauth.passkey },
+      headers: { cookie: mineForReauth.cookie },
+    });
     expect(c.status).toBe(401);
     expect((await readUser(user.id))?.failedAttempts).toBe(0);
   });
@@ -338,13 +306,8 @@ describe("a passkey as the second factor", () => {
     expect(pending).toMatchObject({ mfa_required: true, methods: ["passkey"] });
     const options = await loginOptions();
     const credential = await authenticator.assert(options.challenge);
-    const done = await postJson(
-      "/users/login/mfa",
-      { challenge: pending.challenge, passkey: credential },
-      { cookie: options.cookie },
-    );
-    expect(done.status).toBe(200);
-    const session = (await done.json()) as { token: string };
+    const done = await finishWithPasskey(pending.challenge, credential, options.cookie);
+    const session = await bodyAt(done, 200);
     expect((await readSessionRecord(session.token))?.amr).toEqual(["pwd", "hwk", "mfa"]);
   });
 
@@ -357,26 +320,21 @@ describe("a passkey as the second factor", () => {
     await registerPasskey(other.token, theirs, "Theirs");
     const { body: pending } = await startLogin(user);
     const options = await loginOptions();
-    const res = await postJson(
-      "/users/login/mfa",
-      { challenge: pending.challenge, passkey: await theirs.assert(options.challenge) },
-      { cookie: options.cookie },
+    const res = await finishWithPasskey(
+      pending.challenge,
+      await theirs.assert(options.challenge),
+      options.cookie,
     );
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: "invalid_passkey" });
-    const row = await env.DB.prepare("SELECT failed_attempts AS n FROM users WHERE id = ?")
-      .bind(user.id)
-      .first<{ n: number }>();
-    expect(row?.n).toBe(1);
+    expect((await readUser(user.id))?.failedAttempts).toBe(1);
   });
 
   it("turns mfa_enabled off when the last factor is removed", async () => {
     const user = await createSignedInUser();
     await registerPasskey(user.token, await createSoftAuthenticator(), "Key");
-    const list = (await (await call("/users/me/passkeys", { token: user.token })).json()) as {
-      data: { id: string }[];
-    };
-    await call(`/users/me/passkeys/${list.data[0]?.id}`, { token: user.token, method: "DELETE" });
+    const [passkey] = await listPasskeys(user.token);
+    await removePasskey(user.token, passkey?.id ?? "");
     expect(await (await call("/users/me", { token: user.token })).json()).toMatchObject({
       mfa_enabled: false,
     });

@@ -95,7 +95,7 @@ export async function createSoftAuthenticator(options: SoftAuthenticatorOptions 
       );
       return {
         id: b64url(credentialId),
-        type: "public-key",
+        type: "public-key" as const,
         response: {
           clientDataJSON: b64url(clientData("webauthn.create", creation.challenge, overrides.origin)),
           attestationObject: b64url(attestationObject),
@@ -113,7 +113,7 @@ export async function createSoftAuthenticator(options: SoftAuthenticatorOptions 
       );
       return {
         id: b64url(credentialId),
-        type: "public-key",
+        type: "public-key" as const,
         response: {
           clientDataJSON: b64url(clientDataJSON),
           authenticatorData: b64url(data),

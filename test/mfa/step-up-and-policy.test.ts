@@ -1,24 +1,27 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../../src/core/settings";
-import { createDb } from "../../src/db/client";
 import { mustHaveSecondFactor } from "../../src/domain/mfa/mfa-requirement";
 import { findUserWithGroupById } from "../../src/storage/users";
 import {
+  bodyAt,
   call,
+  client,
   createSignedInUser,
   createSignedInUserInGroup,
   login,
   loginAdmin,
   sessionFrom,
 } from "../helpers";
+import { db, lastAudit, readSessionRecord, readUser } from "../seed";
 import {
   ageAuthentication,
+  confirmTotp,
   createUserWithTotp,
   currentStep,
   post,
-  readSessionRecord,
   startLogin,
+  startTotp,
   totpCodeAt,
 } from "./mfa-helpers";
 
@@ -69,10 +72,7 @@ describe("step-up", () => {
     );
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ code: "invalid_mfa_code" });
-    const failures = await env.DB.prepare("SELECT failed_attempts AS n FROM users WHERE id = ?")
-      .bind(user.id)
-      .first<{ n: number }>();
-    expect(failures?.n).toBe(1);
+    expect((await readUser(user.id))?.failedAttempts).toBe(1);
     const ok = await post(
       "/users/me/reauthenticate",
       { password: user.password, code: await totpCodeAt(user.secret, currentStep()) },
@@ -108,14 +108,8 @@ describe("requiring a second factor", () => {
     expect((await call("/users/me", { token: user.token })).status).toBe(200);
     const status = await (await call("/users/me/mfa", { token: user.token })).json();
     expect(status).toMatchObject({ mfa_enabled: false, mfa_required: true });
-    const { secret } = (await (await post("/users/me/mfa/totp", {}, user.token)).json()) as {
-      secret: string;
-    };
-    const confirmed = await post(
-      "/users/me/mfa/totp/confirm",
-      { code: await totpCodeAt(secret, currentStep()) },
-      user.token,
-    );
+    const { secret } = await startTotp(user.token);
+    const confirmed = await confirmTotp(user.token, await totpCodeAt(secret, currentStep()));
     expect(confirmed.status).toBe(200);
     expect((await call("/users/me/profile", { token: user.token })).status).toBe(200);
   });
@@ -132,7 +126,6 @@ describe("requiring a second factor", () => {
   });
 
   it("requires administrators to enrol when MFA_REQUIRED_FOR_ADMINS is true", async () => {
-    const db = createDb(env.DB);
     const user = await createSignedInUser({ role: "admin" });
     const row = await findUserWithGroupById(db, user.id);
     if (!row) throw new Error("no user");
@@ -150,16 +143,19 @@ describe("administrators and second factors", () => {
     const { token: admin } = await loginAdmin();
     const withMfa = await createUserWithTotp();
     const without = await createSignedInUser();
-    const list = async (query: string) =>
+    const list = async (mfa_enabled: string, search: string) =>
       (
-        (await (await call(`/users/admin/users?per_page=100&${query}`, { token: admin })).json()) as {
-          data: { id: string; mfa_enabled: boolean }[];
-        }
+        await bodyAt(
+          await client({ token: admin }).users.admin.users.$get({
+            query: { per_page: "100", mfa_enabled, search },
+          }),
+          200,
+        )
       ).data;
-    const enabled = await list(`mfa_enabled=true&search=${withMfa.username}`);
+    const enabled = await list("true", withMfa.username);
     expect(enabled.map((u) => [u.id, u.mfa_enabled])).toEqual([[withMfa.id, true]]);
-    expect(await list(`mfa_enabled=false&search=${withMfa.username}`)).toEqual([]);
-    expect((await list(`mfa_enabled=0&search=${without.username}`)).map((u) => u.id)).toEqual([without.id]);
+    expect(await list("false", withMfa.username)).toEqual([]);
+    expect((await list("0", without.username)).map((u) => u.id)).toEqual([without.id]);
     expect((await call("/users/admin/users?mfa_enabled=maybe", { token: admin })).status).toBe(422);
   });
 
@@ -172,10 +168,7 @@ describe("administrators and second factors", () => {
     expect((await call("/users/me", { token: user.token })).status).toBe(401);
     const body = await sessionFrom(await login(user.username, user.password));
     expect(body.token).toBeTruthy();
-    const audit = await env.DB.prepare("SELECT actor_id FROM audit_log WHERE target_id = ? AND action = ?")
-      .bind(user.id, "mfa.reset_by_admin")
-      .first<{ actor_id: string }>();
-    expect(audit?.actor_id).toBeTruthy();
+    expect((await lastAudit("mfa.reset_by_admin", user.id))?.actorId).toBeTruthy();
     expect((await post("/users/admin/users/no-such-user/mfa/disable", {}, admin)).status).toBe(404);
     const plain = await createSignedInUser();
     expect((await post(`/users/admin/users/${user.id}/mfa/disable`, {}, plain.token)).status).toBe(403);

@@ -1,13 +1,15 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createSignedInUser, login, sessionFrom } from "../helpers";
+import { bodyAt, call, createSignedInUser, login, sessionFrom } from "../helpers";
+import { forgetUsedTotpStep, readSecondFactors, readTotp, recoveryCodeHashes } from "../seed";
 import {
   ageAuthentication,
+  confirmTotp,
   createUserWithTotp,
   currentStep,
-  forgetUsedStep,
+  mfaApi,
   post,
   startLogin,
+  startTotp,
   totpCodeAt,
 } from "./mfa-helpers";
 
@@ -23,19 +25,16 @@ describe("TOTP codes", () => {
 describe("TOTP enrolment", () => {
   it("returns the secret once with an otpauth URI and a QR code, and stores it encrypted and inactive", async () => {
     const user = await createSignedInUser();
-    const res = await post("/users/me/mfa/totp", {}, user.token);
-    expect(res.status).toBe(201);
+    const res = await mfaApi(user.token).me.mfa.totp.$post();
     expect(res.headers.get("cache-control")).toBe("no-store");
-    const body = (await res.json()) as { secret: string; otpauth_uri: string; qr_svg: string };
+    const body = await bodyAt(res, 201);
     expect(body.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(body.otpauth_uri).toMatch(/^otpauth:\/\/totp\//);
     expect(body.otpauth_uri).toContain(`secret=${body.secret}`);
     expect(body.qr_svg).toMatch(/^<svg[\s\S]*<\/svg>$/);
-    const row = await env.DB.prepare("SELECT * FROM user_totp WHERE user_id = ?")
-      .bind(user.id)
-      .first<{ ciphertext: string; confirmed_at: string | null; key_id: string }>();
-    expect(row?.confirmed_at).toBeNull();
-    expect(row?.key_id).toBe("k1");
+    const row = await readTotp(user.id);
+    expect(row?.confirmedAt).toBeNull();
+    expect(row?.keyId).toBe("k1");
     expect(row?.ciphertext).not.toContain(body.secret);
     const status = await (await call("/users/me/mfa", { token: user.token })).json();
     expect(status).toMatchObject({ mfa_enabled: false, totp: { enabled: false, pending: true } });
@@ -45,28 +44,19 @@ describe("TOTP enrolment", () => {
 
   it("activates only with a valid code, then returns ten recovery codes stored hashed", async () => {
     const user = await createSignedInUser();
-    const { secret } = (await (await post("/users/me/mfa/totp", {}, user.token)).json()) as {
-      secret: string;
-    };
+    const { secret } = await startTotp(user.token);
     const wrong = await post("/users/me/mfa/totp/confirm", { code: "000000" }, user.token);
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ code: "invalid_mfa_code" });
     expect((await post("/users/me/mfa/totp/confirm", { code: "12ab" }, user.token)).status).toBe(422);
-    const ok = await post(
-      "/users/me/mfa/totp/confirm",
-      { code: await totpCodeAt(secret, currentStep()) },
-      user.token,
-    );
-    expect(ok.status).toBe(200);
-    const { recovery_codes } = (await ok.json()) as { recovery_codes: string[] };
+    const ok = await confirmTotp(user.token, await totpCodeAt(secret, currentStep()));
+    const { recovery_codes } = await bodyAt(ok, 200);
     expect(recovery_codes).toHaveLength(10);
     expect(new Set(recovery_codes).size).toBe(10);
     for (const code of recovery_codes) expect(code).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}$/);
-    const { results } = await env.DB.prepare("SELECT code_hash FROM user_recovery_codes WHERE user_id = ?")
-      .bind(user.id)
-      .all<{ code_hash: string }>();
-    expect(results).toHaveLength(10);
-    for (const r of results) expect(recovery_codes).not.toContain(r.code_hash);
+    const hashes = await recoveryCodeHashes(user.id);
+    expect(hashes).toHaveLength(10);
+    for (const hash of hashes) expect(recovery_codes).not.toContain(hash);
     const me = await (await call("/users/me", { token: user.token })).json();
     expect(me).toMatchObject({ mfa_enabled: true });
     // Confirming again, or starting over, is refused while it is active.
@@ -78,14 +68,9 @@ describe("TOTP enrolment", () => {
 
   it("lets exactly one of two parallel confirmations with the same code win", async () => {
     const user = await createSignedInUser();
-    const { secret } = (await (await post("/users/me/mfa/totp", {}, user.token)).json()) as {
-      secret: string;
-    };
+    const { secret } = await startTotp(user.token);
     const code = await totpCodeAt(secret, currentStep());
-    const results = await Promise.all([
-      post("/users/me/mfa/totp/confirm", { code }, user.token),
-      post("/users/me/mfa/totp/confirm", { code }, user.token),
-    ]);
+    const results = await Promise.all([confirmTotp(user.token, code), confirmTotp(user.token, code)]);
     const statuses = results.map((r) => r.status).sort();
     // The loser lost inside the conditional UPDATE (401) or ran after the winner and found nothing
     // pending (409); either way it stored nothing.
@@ -93,13 +78,8 @@ describe("TOTP enrolment", () => {
     expect([401, 409]).toContain(statuses[1]);
     const winner = results.find((r) => r.status === 200);
     if (!winner) throw new Error("no winner");
-    const { recovery_codes } = (await winner.json()) as { recovery_codes: string[] };
-    const { results: rows } = await env.DB.prepare(
-      "SELECT code_hash FROM user_recovery_codes WHERE user_id = ?",
-    )
-      .bind(user.id)
-      .all();
-    expect(rows).toHaveLength(10);
+    const { recovery_codes } = await bodyAt(winner, 200);
+    expect(await recoveryCodeHashes(user.id)).toHaveLength(10);
     expect(recovery_codes).toHaveLength(10);
   });
 
@@ -110,19 +90,14 @@ describe("TOTP enrolment", () => {
     expect(await (await call("/users/me", { token: user.token })).json()).toMatchObject({
       mfa_enabled: false,
     });
-    const count = await env.DB.prepare("SELECT count(*) AS n FROM user_recovery_codes WHERE user_id = ?")
-      .bind(user.id)
-      .first<{ n: number }>();
-    expect(count?.n).toBe(0);
+    expect((await readSecondFactors(user.id)).recoveryCodes.total).toBe(0);
     expect((await sessionFrom(await login(user.username, user.password))).token).toBeTruthy();
     expect((await call("/users/me/mfa/totp", { token: user.token, method: "DELETE" })).status).toBe(409);
   });
 
   it("regenerates recovery codes: the old ones stop working, the new ones work once", async () => {
     const user = await createUserWithTotp();
-    const res = await post("/users/me/mfa/recovery-codes", {}, user.token);
-    expect(res.status).toBe(200);
-    const { recovery_codes } = (await res.json()) as { recovery_codes: string[] };
+    const { recovery_codes } = await bodyAt(await mfaApi(user.token).me.mfa["recovery-codes"].$post(), 200);
     const oldCode = user.recoveryCodes[0];
     const first = await startLogin(user);
     expect(
@@ -157,7 +132,7 @@ describe("TOTP enrolment", () => {
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ code: "reauthentication_required" });
     }
-    await forgetUsedStep(user.id);
+    await forgetUsedTotpStep(user.id);
     const re = await post(
       "/users/me/reauthenticate",
       { password: user.password, code: await totpCodeAt(user.secret, currentStep()) },

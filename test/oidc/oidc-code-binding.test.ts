@@ -1,6 +1,6 @@
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { call } from "../helpers";
+import { api, bodyAt, call } from "../helpers";
+import { readSessionRecord } from "../seed";
 import { startFakeIdp } from "./fake-idp";
 import { cookieOf, FRONTEND_ORIGIN, finishFlow, landing, pkcePair, startFlow } from "./flow";
 
@@ -57,15 +57,12 @@ describe("POST /users/login/exchange", () => {
   it("answers a token only, whose session carries the time the user signed in at the provider", async () => {
     const pair = await pkcePair();
     const { code } = await codeFor(pair.challenge);
-    const res = await exchange({ code, code_verifier: pair.verifier });
-    expect(res.status).toBe(200);
+    const res = await api.users.login.exchange.$post({
+      json: { code: code ?? "", code_verifier: pair.verifier },
+    });
     expect(res.headers.getSetCookie()).toEqual([]);
-    const { user } = (await res.json()) as { user: { id: string } };
-    const { keys } = await env.KV.list({ prefix: `session:${user.id}:` });
-    const record = await env.KV.get<{ createdAt: string; authTime: string; amr: string[] }>(
-      keys[0]?.name ?? "",
-      "json",
-    );
+    const { token } = await bodyAt(res, 200);
+    const record = await readSessionRecord(token);
     expect(record?.amr).toEqual(["oidc"]);
     expect(Date.parse(record?.authTime ?? "")).toBeLessThanOrEqual(Date.parse(record?.createdAt ?? ""));
   });

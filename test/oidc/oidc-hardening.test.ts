@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { addressKey } from "../../src/core/client-address";
 import { call, createSignedInUser, loginAdmin } from "../helpers";
+import { readUser } from "../seed";
 import { startFakeIdp } from "./fake-idp";
 import { cookieOf, finishFlow, landing, startFlow } from "./flow";
 
@@ -116,10 +117,7 @@ describe("display names without control, bidi-override and zero-width characters
         token: admin.token,
       });
       expect(edit.status).toBe(422);
-      const row = await env.DB.prepare("SELECT display_name FROM users WHERE id = ?")
-        .bind(user.id)
-        .first<{ display_name: string | null }>();
-      expect(row?.display_name).toBeNull();
+      expect((await readUser(user.id))?.displayName).toBeNull();
     },
   );
 

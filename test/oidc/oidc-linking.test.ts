@@ -1,7 +1,25 @@
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { call, createSignedInUser, loginAdmin, type RawRequest } from "../helpers";
-import { startFakeIdp, type Tamper } from "./fake-idp";
+import {
+  bodyAt,
+  type Caller,
+  call,
+  client,
+  createSignedInUser,
+  login,
+  loginAdmin,
+  sessionFrom,
+} from "../helpers";
+import {
+  auditEntries,
+  bumpSessionEpoch,
+  readSessionRecord,
+  rewriteKvRecord,
+  secondsAgo,
+  sessionKeysOf,
+  setUser,
+  userOfSubject,
+} from "../seed";
+import { ISSUER, startFakeIdp, type Tamper } from "./fake-idp";
 import { cookieOf, finishFlow, landing, startFlow } from "./flow";
 
 /**
@@ -19,13 +37,8 @@ afterEach(() => {
 
 /** Makes every session of the user look signed in `seconds` ago. */
 async function ageSessions(userId: string, seconds: number) {
-  const { keys } = await env.KV.list({ prefix: `session:${userId}:` });
-  for (const { name } of keys) {
-    const record: unknown = await env.KV.get(name, "json");
-    if (typeof record !== "object" || record === null) throw new Error("no session record");
-    const at = new Date(Date.now() - seconds * 1000).toISOString();
-    await env.KV.put(name, JSON.stringify({ ...record, createdAt: at, authTime: at }));
-  }
+  const at = secondsAgo(seconds);
+  for (const key of await sessionKeysOf(userId)) await rewriteKvRecord(key, { createdAt: at, authTime: at });
 }
 
 const startLink = (token: string) =>
@@ -38,34 +51,26 @@ async function link(token: string, subject: string, tamper: Tamper = {}) {
   return landing(await finishFlow(state, binding));
 }
 
-const ownerOf = async (subject: string) =>
-  (
-    await env.DB.prepare("SELECT user_id FROM identities WHERE subject = ?")
-      .bind(subject)
-      .first<{ user_id: string }>()
-  )?.user_id ?? null;
+const ownerOf = async (subject: string) => (await userOfSubject(ISSUER, subject))?.id ?? null;
 
-const auditDetails = async (action: string, targetId: string) => {
-  const { results } = await env.DB.prepare(
-    "SELECT details FROM audit_log WHERE action = ? AND target_id = ? ORDER BY id",
-  )
-    .bind(action, targetId)
-    .all<{ details: string }>();
-  return results.map((r): unknown => JSON.parse(r.details));
-};
+const auditDetails = async (action: string, targetId: string) =>
+  (await auditEntries(targetId, action)).map((entry) => entry.details);
 
 /** An OIDC-only user (no password) signed in through the flow with a cookie session. */
 async function oidcOnlyUser(subject: string) {
   idp.tamper = { sub: subject };
   const { state, binding } = await startFlow(idp);
   const cookie = cookieOf(await finishFlow(state, binding), "session");
-  const me = (await (await call("/users/me", { headers: { cookie } })).json()) as { id: string };
+  const me = await bodyAt(await client({ headers: { cookie } }).users.me.$get(), 200);
   // A same-origin browser: cookie-authenticated writes carry its Origin (the CSRF check).
   return { id: me.id, headers: { cookie, origin: "http://localhost:8787" } };
 }
 
-const listIdentities = async (init: RawRequest, path = "/users/me/identities") =>
-  ((await (await call(path, init)).json()) as { data: { id: string; issuer: string; subject: string }[] })
+const listIdentities = async (caller: Caller) =>
+  (await bodyAt(await client(caller).users.me.identities.$get(), 200)).data;
+
+const listIdentitiesOf = async (caller: Caller, uid: string) =>
+  (await bodyAt(await client(caller).users.admin.users[":uid"].identities.$get({ param: { uid } }), 200))
     .data;
 
 describe("starting a link needs a fresh proof of the account holder", () => {
@@ -87,15 +92,14 @@ describe("starting a link needs a fresh proof of the account holder", () => {
       token: user.token,
     });
     expect(changed.status).toBe(200);
-    const { keys } = await env.KV.list({ prefix: `session:${user.id}:` });
-    const record: { authTime?: string } | null = await env.KV.get(keys[0]?.name ?? "", "json");
+    const record = await readSessionRecord(user.token);
     expect(Date.now() - Date.parse(record?.authTime ?? "")).toBeLessThan(10_000);
     expect((await startLink(user.token)).res.status).toBe(302);
   });
 
   it("refuses while a password change is pending, with 403 password_change_required", async () => {
     const user = await createSignedInUser();
-    await env.DB.prepare("UPDATE users SET must_change_password = 1 WHERE id = ?").bind(user.id).run();
+    await setUser(user.id, { mustChangePassword: true });
     const { res } = await startLink(user.token);
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ code: "password_change_required" });
@@ -103,8 +107,7 @@ describe("starting a link needs a fresh proof of the account holder", () => {
 
   it("records when and how the user proved who they are in the session", async () => {
     const user = await createSignedInUser();
-    const { keys } = await env.KV.list({ prefix: `session:${user.id}:` });
-    const record = await env.KV.get<{ authTime: string; amr: string[] }>(keys[0]?.name ?? "", "json");
+    const record = await readSessionRecord(user.token);
     expect(record?.amr).toEqual(["pwd"]);
     expect(Date.now() - Date.parse(record?.authTime ?? "")).toBeLessThan(60_000);
   });
@@ -121,9 +124,7 @@ describe("completing a link", () => {
   it("refuses when the user's sessions were ended between start and callback", async () => {
     const user = await createSignedInUser();
     const { state, binding } = await startLink(user.token);
-    await env.DB.prepare("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?")
-      .bind(user.id)
-      .run();
+    await bumpSessionEpoch(user.id);
     idp.tamper = { sub: "ended-meanwhile" };
     const landed = landing(await finishFlow(state, binding));
     expect(landed.searchParams.get("error")).toBe("reauthentication_required");
@@ -144,14 +145,9 @@ describe("GET and DELETE /users/me/identities", () => {
     const user = await createSignedInUser();
     await link(user.token, "removable-subject");
     // A second session of the same user, elsewhere.
-    const second = await call("/users/login/local", {
-      method: "POST",
-      json: { username: user.username, password: user.password },
-      headers: {
-        "cf-connecting-ip": "198.51.100.20",
-      },
-    });
-    const secondToken = ((await second.json()) as { token: string }).token;
+    const { token: secondToken } = await sessionFrom(
+      await login(user.username, user.password, "198.51.100.20"),
+    );
     const identities = await listIdentities({ token: user.token });
     expect(identities).toEqual([
       expect.objectContaining({ issuer: "https://idp.example.com", subject: "removable-subject" }),
@@ -204,7 +200,7 @@ describe("administrators and linked identities", () => {
     const user = await createSignedInUser();
     await link(user.token, "admin-removes-this");
     const path = `/users/admin/users/${user.id}/identities`;
-    const [identity] = await listIdentities({ token: admin.token }, path);
+    const [identity] = await listIdentitiesOf({ token: admin.token }, user.id);
     expect(identity).toMatchObject({ subject: "admin-removes-this" });
     expect((await call(`${path}/${identity?.id}`, { token: admin.token, method: "DELETE" })).status).toBe(
       200,

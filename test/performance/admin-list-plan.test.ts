@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { listUsersQueries, type UserListFilters } from "../../src/storage/users";
 import { db, seedManyUsers, userCount } from "../seed";
 
@@ -26,8 +27,11 @@ async function plan(filters: UserListFilters) {
   const { sql, params } = page.toSQL();
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
     .bind(...params)
-    .all<{ detail: string }>();
-  return results.map((r) => r.detail);
+    .all();
+  return z
+    .array(z.object({ detail: z.string() }))
+    .parse(results)
+    .map((r) => r.detail);
 }
 
 describe("admin list query plans with 100,000 users", () => {

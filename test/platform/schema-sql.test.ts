@@ -1,16 +1,19 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { readGroup } from "../seed";
 
-type MasterRow = { type: string; name: string; tbl_name: string; sql: string | null };
+const MasterRows = z.array(
+  z.strictObject({ type: z.string(), name: z.string(), tbl_name: z.string(), sql: z.string().nullable() }),
+);
 
-async function schemaOf(db: D1Database): Promise<MasterRow[]> {
+async function schemaOf(db: D1Database) {
   const { results } = await db
     .prepare(
       "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations' ORDER BY type, name",
     )
-    .all<MasterRow>();
-  return results;
+    .all();
+  return MasterRows.parse(results);
 }
 
 describe("schema.sql", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { bodyAt, call, createSignedInUser, createSignedInUserInGroup, loginAdmin } from "../helpers";
-import { auditDetails, maxPreferencesVersion, preferencesRowCount } from "../seed";
+import { lastAudit, maxPreferencesVersion, preferencesRowCount } from "../seed";
 import { uploadYaml as upload } from "./requests";
 
 const ImportResult = z.object({
@@ -84,7 +84,7 @@ describe("POST /users/me/config/import", () => {
     const config = await bodyAt(await user.api.users.me.config.$get(), 200);
     expect(config.overrides.llm?.provider).toBe("anthropic");
     expect(config.overrides.stt?.api_key.last4).toBe("4321");
-    const audit = await auditDetails("user.preferences_imported", user.id);
+    const audit = JSON.stringify((await lastAudit("user.preferences_imported", user.id))?.details);
     expect(audit).toContain("stt:deepgram");
     expect(audit).not.toContain("dg-imported-key");
   });

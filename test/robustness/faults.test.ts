@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { clearFaults, d1FaultPending, injectFaults } from "../../src/platform/faults";
 import { diffSnapshots, snapshotD1 } from "../fuzz/d1-snapshot";
-import { call, createSignedInUser } from "../helpers";
+import { bodyAt, call, createSignedInUser } from "../helpers";
 import { fakeProvider } from "../preferences/fake-provider";
 
 afterEach(() => clearFaults());
@@ -91,12 +91,10 @@ const writes: Write[] = [
     name: "DELETE /users/admin/groups/{gid} with members",
     prepare: async () => {
       const admin = await createSignedInUser({ role: "admin" });
-      const created = await call("/users/admin/groups", {
-        method: "POST",
+      const created = await admin.api.users.admin.groups.$post({
         json: { name: `fault-${crypto.randomUUID()}` },
-        token: admin.token,
       });
-      const { id }: { id: string } = await created.json();
+      const { id } = await bodyAt(created, 201);
       const member = await createSignedInUser();
       await call(`/users/admin/users/${member.id}/group`, {
         method: "PUT",

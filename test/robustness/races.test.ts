@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { groups, identities, users } from "../../src/db/schema";
 import { signInWithIdentity } from "../../src/domain/oidc/provision";
-import { call, createSignedInUser, createUser } from "../helpers";
+import { bodyAt, call, client, createSignedInUser, createUser } from "../helpers";
 
 /**
  * Two valid requests racing each other end in a clear answer (a 2xx for the winner, a 4xx for
@@ -55,12 +55,10 @@ describe("races between valid requests", () => {
   it("deleting a group while users are assigned to it or created into it never leaves a user in a deleted group", async () => {
     const { token: admin } = await createSignedInUser({ role: "admin" });
     for (let round = 0; round < ROUNDS; round++) {
-      const created = await call("/users/admin/groups", {
-        method: "POST",
+      const created = await client({ token: admin }).users.admin.groups.$post({
         json: { name: `race-${crypto.randomUUID()}` },
-        token: admin,
       });
-      const { id: gid }: { id: string } = await created.json();
+      const { id: gid } = await bodyAt(created, 201);
       const members = await Promise.all([createUser(), createUser()]);
       const responses = await Promise.all([
         ...members.map((m) =>

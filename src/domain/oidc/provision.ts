@@ -4,7 +4,7 @@ import type { Database } from "../../db/client";
 import { UNGROUPED_GROUP_ID } from "../../db/schema";
 import { type AuditEntry, auditStatement } from "../../storage/audit";
 import { isUniqueViolation } from "../../storage/constraint-errors";
-import { findIdentity, identityStatements } from "../../storage/identities";
+import { findIdentity, type IdentityRow, identityStatements } from "../../storage/identities";
 import {
   findUserWithGroupById,
   toUserWithGroup,
@@ -52,9 +52,40 @@ export interface SignInContext {
   origin: Pick<AuditEntry, "requestId" | "clientRequestId" | "ip">;
 }
 
+type Profile = ReturnType<typeof profileFromClaims>;
+/** An audit statement of this sign-in against `userId`, naming the method, issuer and subject. */
+type SignInAudit = (
+  action: string,
+  userId: string,
+  details?: Record<string, unknown>,
+) => ReturnType<typeof auditStatement>;
+
+function signInAudit(db: Database, ctx: SignInContext): SignInAudit {
+  return (action, userId, details = {}) =>
+    auditStatement(db, {
+      action,
+      actorId: userId,
+      targetType: "user",
+      targetId: userId,
+      details: { method: "oidc", issuer: ctx.issuer, subject: ctx.identity.subject, ...details },
+      ...ctx.origin,
+    });
+}
+
+/** The `identities` row that links this provider account to `userId`. */
+const identityRow = (ctx: SignInContext, profile: Profile, userId: string, id = crypto.randomUUID()) => ({
+  id,
+  userId,
+  issuer: ctx.issuer,
+  subject: ctx.identity.subject,
+  email: profile.email,
+  emailVerified: profile.emailVerified,
+  lastUsedAt: nowIso(),
+});
+
 /**
  * Finds the user by (issuer, subject) — never by e-mail — or creates them just in time, copying
- * profile claims (and refreshing them on later sign-ins). With `linkUserId` (a signed-in user
+ * profile claims (and refreshing them on later sign-ins). With `ctx.link` (a signed-in user
  * started the flow) the identity is attached to that user instead. Each path is one batch.
  */
 export async function signInWithIdentity(
@@ -62,68 +93,81 @@ export async function signInWithIdentity(
   ctx: SignInContext,
   retried = false,
 ): Promise<UserWithGroup> {
-  const { issuer, identity } = ctx;
-  const profile = profileFromClaims(identity.claims);
-  const existing = await findIdentity(db, issuer, identity.subject);
-  const audit = (action: string, userId: string, details: Record<string, unknown> = {}) =>
-    auditStatement(db, {
-      action,
-      actorId: userId,
-      targetType: "user",
-      targetId: userId,
-      details: { method: "oidc", issuer, subject: identity.subject, ...details },
-      ...ctx.origin,
-    });
+  const profile = profileFromClaims(ctx.identity.claims);
+  const existing = await findIdentity(db, ctx.issuer, ctx.identity.subject);
+  const audit = signInAudit(db, ctx);
+  if (ctx.link) return linkIdentity(db, { ...ctx, link: ctx.link }, profile, existing, audit);
+  if (existing) return signInLinkedUser(db, existing, profile, audit);
+  const created = await createUserFromIdentity(db, ctx, profile, audit, retried);
+  // A parallel first sign-in of the same subject created the user first: sign into it.
+  return created ?? signInWithIdentity(db, ctx, true);
+}
 
-  if (ctx.link) {
-    const { userId, epoch } = ctx.link;
-    // The session that started the link must still stand: ending the user's sessions (or a reset
-    // that now demands a password change) between start and callback voids it.
-    const user = await findUserWithGroupById(db, userId);
-    if (!canHoldSession(user, epoch) || user?.mustChangePassword) {
-      throw new OidcCallbackError("reauthentication_required");
-    }
-    if (existing && existing.userId !== userId) throw new OidcCallbackError("identity_in_use");
-    if (!existing) {
-      const identityId = crypto.randomUUID();
-      await db.batch([
-        identityStatements.insert(db, {
-          id: identityId,
-          userId,
-          issuer,
-          subject: identity.subject,
-          email: profile.email,
-          emailVerified: profile.emailVerified,
-          lastUsedAt: nowIso(),
-        }),
-        audit("user.identity_linked", userId, { identity_id: identityId }),
-      ]);
-    }
-    return activeUser(user);
+/** Attaches the identity to the signed-in user who started the flow (a no-op when it already is). */
+async function linkIdentity(
+  db: Database,
+  ctx: SignInContext & { link: NonNullable<SignInContext["link"]> },
+  profile: Profile,
+  existing: IdentityRow | null,
+  audit: SignInAudit,
+): Promise<UserWithGroup> {
+  const { userId, epoch } = ctx.link;
+  // The session that started the link must still stand: ending the user's sessions (or a reset
+  // that now demands a password change) between start and callback voids it.
+  const user = await findUserWithGroupById(db, userId);
+  if (!canHoldSession(user, epoch) || user?.mustChangePassword) {
+    throw new OidcCallbackError("reauthentication_required");
   }
-
-  if (existing) {
-    const user = activeUser(await findUserWithGroupById(db, existing.userId));
-    const fields = {
-      ...(profile.displayName ? { displayName: profile.displayName } : {}),
-      ...(profile.email ? { email: profile.email } : {}),
-      ...(profile.avatarUrl ? { avatarUrl: profile.avatarUrl } : {}),
-    };
-    const [, , , after] = await db.batch([
-      userStatements.updateProfile(db, user.id, fields),
-      identityStatements.touch(db, existing.id, profile.email, profile.emailVerified),
-      audit("auth.login", user.id),
-      userWithGroupQuery(db, user.id),
-      userStatements.recordLoginSuccess(db, user.id),
+  if (existing && existing.userId !== userId) throw new OidcCallbackError("identity_in_use");
+  if (!existing) {
+    const row = identityRow(ctx, profile, userId);
+    await db.batch([
+      identityStatements.insert(db, row),
+      audit("user.identity_linked", userId, { identity_id: row.id }),
     ]);
-    return activeUser(toUserWithGroup(after[0]));
   }
+  return activeUser(user);
+}
 
+/** Signs in the user the identity belongs to, refreshing the profile claims the provider sent. */
+async function signInLinkedUser(
+  db: Database,
+  existing: IdentityRow,
+  profile: Profile,
+  audit: SignInAudit,
+): Promise<UserWithGroup> {
+  const user = activeUser(await findUserWithGroupById(db, existing.userId));
+  const fields = {
+    ...(profile.displayName ? { displayName: profile.displayName } : {}),
+    ...(profile.email ? { email: profile.email } : {}),
+    ...(profile.avatarUrl ? { avatarUrl: profile.avatarUrl } : {}),
+  };
+  const [, , , after] = await db.batch([
+    userStatements.updateProfile(db, user.id, fields),
+    identityStatements.touch(db, existing.id, profile.email, profile.emailVerified),
+    audit("auth.login", user.id),
+    userWithGroupQuery(db, user.id),
+    userStatements.recordLoginSuccess(db, user.id),
+  ]);
+  return activeUser(toUserWithGroup(after[0]));
+}
+
+/**
+ * Creates the user just in time with the identity linked. Null when a parallel first sign-in of
+ * the same subject won the race (a unique violation), unless this is already the retry.
+ */
+async function createUserFromIdentity(
+  db: Database,
+  ctx: SignInContext,
+  profile: Profile,
+  audit: SignInAudit,
+  retried: boolean,
+): Promise<UserWithGroup | null> {
   const userId = crypto.randomUUID();
   const batch = db.batch([
     userStatements.insertIfUsernameFree(db, {
       id: userId,
-      username: newUsername(identity.claims),
+      username: newUsername(ctx.identity.claims),
       email: profile.email,
       displayName: profile.displayName,
       avatarUrl: profile.avatarUrl,
@@ -133,28 +177,18 @@ export async function signInWithIdentity(
       passwordHash: null,
       lastLoginAt: nowIso(),
     }),
-    identityStatements.insert(db, {
-      id: crypto.randomUUID(),
-      userId,
-      issuer,
-      subject: identity.subject,
-      email: profile.email,
-      emailVerified: profile.emailVerified,
-      lastUsedAt: nowIso(),
-    }),
+    identityStatements.insert(db, identityRow(ctx, profile, userId)),
     audit("auth.login", userId),
     userWithGroupQuery(db, userId),
   ]);
   const created = await batch.then(
     ([, , , rows]) => rows,
     (error: unknown) => {
-      // A parallel first sign-in of the same subject created the user first: sign into it.
       if (isUniqueViolation(error) && !retried) return null;
       throw error;
     },
   );
-  if (created === null) return signInWithIdentity(db, ctx, true);
-  return activeUser(toUserWithGroup(created[0]));
+  return created === null ? null : activeUser(toUserWithGroup(created[0]));
 }
 
 function activeUser(user: UserWithGroup | null): UserWithGroup {
