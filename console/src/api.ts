@@ -24,6 +24,29 @@ export function errorText(error: unknown, fallback = "The request failed"): stri
   return fallback;
 }
 
+/**
+ * What a 422 answer says about one body field (items whose `loc` is `["body", name]`), so a form
+ * can show it next to that field; undefined when the answer says nothing about it.
+ */
+export function fieldError(error: unknown, name: string): string | undefined {
+  if (typeof error !== "object" || error === null || !("detail" in error)) return undefined;
+  const detail: unknown = error.detail;
+  if (!Array.isArray(detail)) return undefined;
+  const messages = detail.flatMap((item: unknown) =>
+    typeof item === "object" &&
+    item !== null &&
+    "loc" in item &&
+    Array.isArray(item.loc) &&
+    item.loc[0] === "body" &&
+    item.loc[1] === name &&
+    "msg" in item &&
+    typeof item.msg === "string"
+      ? [item.msg]
+      : [],
+  );
+  return messages.length ? messages.join("; ") : undefined;
+}
+
 /** The machine-readable `code` of an error answer, when it has one. */
 export function errorCode(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null || !("code" in error)) return undefined;

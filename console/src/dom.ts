@@ -119,3 +119,21 @@ export function setter(
     h("button", { type: "button", onclick: apply }, action),
   );
 }
+
+/**
+ * A modal `<dialog>` titled by the element with `titleId`, shown at once (native: focus moves to its
+ * first control, stays inside, and returns to where it was on close; Escape closes it). Removed
+ * from the page once closed; `closed` settles then.
+ */
+export function modal(titleId: string, content: Node): { dialog: HTMLDialogElement; closed: Promise<void> } {
+  const dialog = h("dialog", { "aria-labelledby": titleId }, content);
+  document.body.append(dialog);
+  const closed = new Promise<void>((resolve) =>
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      resolve();
+    }),
+  );
+  dialog.showModal();
+  return { dialog, closed };
+}

@@ -48,7 +48,10 @@ export async function createPasskey(
   };
 }
 
-/** Signs a sign-in challenge (POST /users/login/passkey/options) with a passkey of the user's choice. */
+/**
+ * Signs a challenge with a passkey of the user's choice: a sign-in's (POST /users/login/passkey/options)
+ * or a step-up's (POST /users/me/reauthenticate/passkey/options, limited to the user's passkeys).
+ */
 export async function usePasskey(
   options: Schema<"PasskeyRequestOptions">,
 ): Promise<Schema<"PasskeyAssertion">> {

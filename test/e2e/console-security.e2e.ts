@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentStep, totpCodeAt } from "../../src/domain/mfa/totp";
 import {
@@ -14,8 +14,9 @@ import { type RunningWorker, startWorker } from "./worker-process";
 
 /**
  * The console's Security screen in Chromium against `wrangler dev` (issue #14): enrolling an
- * authenticator app and signing in with it, passkeys through Chromium's virtual authenticator,
- * and the step-up prompt. The test plays the authenticator app: it reads the secret the screen
+ * authenticator app and signing in with it, passkeys through Chromium's virtual authenticator
+ * (added, renamed, removed), and the step-up prompt answered with a password and a code, then with
+ * a passkey. The test plays the authenticator app: it reads the secret the screen
  * shows and computes the codes (RFC 6238, the Worker's own totpCodeAt).
  */
 const ADMIN = { username: "admin", password: "security-e2e-admin-password" };
@@ -30,8 +31,10 @@ let secret = "";
 /** The last TOTP step a code was accepted for: a code works once, so the next must be later. */
 let usedStep = 0;
 let recoveryCodes: string[] = [];
-/** When the browser last signed in (the session's proof of who the user is). */
-let signedInAt = 0;
+/** When this session last proved who the user is: a sign-in or a step-up. */
+let provedAt = 0;
+/** Chromium's virtual authenticator, once the passkey test has added it. */
+let authenticator: { cdp: CDPSession; authenticatorId: string } | undefined;
 
 /** A code the Worker accepts now: the current step, or the next one when the current was used. */
 async function nextCode(): Promise<string> {
@@ -49,6 +52,20 @@ async function signInWithPassword(): Promise<void> {
 async function signOut(): Promise<void> {
   await page.getByRole("button", { name: "Sign out" }).click();
   await eventually(() => page.getByRole("heading", { level: 1, name: "Sign in" }).count()).toBe(1);
+}
+
+/** Waits until the last proof is older than STEP_UP_MAX_AGE_SECONDS: guarded calls are refused then. */
+async function outlastStepUp(): Promise<void> {
+  const wait = provedAt + (STEP_UP_SECONDS + 2) * 1000 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/** The virtual authenticator's one credential: how often it has signed. */
+async function passkeySignCount(): Promise<number | undefined> {
+  if (!authenticator) return undefined;
+  const { cdp, authenticatorId } = authenticator;
+  const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+  return credentials[0]?.signCount;
 }
 
 const onProfile = () =>
@@ -141,7 +158,8 @@ describe("second factors in the console (Chromium)", () => {
   });
 
   it("registers a passkey through the Security screen with Chromium's virtual authenticator, lists it, and signs in with it", async () => {
-    const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
+    authenticator = await addVirtualAuthenticator(page);
+    const { cdp, authenticatorId } = authenticator;
     await openScreen(page, "Security");
     await page.getByLabel("Name for a new passkey", { exact: true }).fill("Virtual authenticator");
     await page.getByRole("button", { name: "Add a passkey" }).click();
@@ -166,15 +184,14 @@ describe("second factors in the console (Chromium)", () => {
     await signOut();
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     await onProfile();
-    signedInAt = Date.now();
+    provedAt = Date.now();
   });
 
   it("asks for the password and a second factor when the sign-in is too old, then regenerates the recovery codes", async () => {
     await openScreen(page, "Security");
     await eventually(() => page.getByRole("button", { name: "New recovery codes" }).count()).toBe(1);
     // Past STEP_UP_MAX_AGE_SECONDS since the sign-in: the API answers reauthentication_required.
-    const wait = signedInAt + (STEP_UP_SECONDS + 2) * 1000 - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await outlastStepUp();
     await page.getByRole("button", { name: "New recovery codes" }).click();
     const dialog = page.getByRole("dialog", { name: "Confirm it is you" });
     await eventually(() => dialog.count()).toBe(1);
@@ -182,6 +199,8 @@ describe("second factors in the console (Chromium)", () => {
     await eventually(() =>
       page.evaluate("document.activeElement?.closest('dialog') && document.activeElement.name"),
     ).toBe("password");
+    // The user has a passkey too: the dialog offers it next to the password.
+    expect(await dialog.getByRole("button", { name: "Use a passkey" }).count()).toBe(1);
     await axeScan(page, "security-step-up");
     await screenshot(page, "security-step-up");
 
@@ -191,6 +210,7 @@ describe("second factors in the console (Chromium)", () => {
       .fill(recoveryCodes[0] ?? "");
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await eventually(() => dialog.count()).toBe(0);
+    provedAt = Date.now();
     // The refused request ran again after the prompt: new codes, none of the old ones.
     await eventually(() => page.locator(".codes li").count()).toBe(10);
     const fresh = await page.locator(".codes li").allTextContents();
@@ -199,11 +219,73 @@ describe("second factors in the console (Chromium)", () => {
     await eventually(() => page.locator(".facts").textContent()).toContain("Recovery codes left10 of 10");
   });
 
-  it("removes the passkey and turns the authenticator app off", async () => {
-    await page.getByRole("button", { name: "Remove passkey Virtual authenticator" }).click();
-    await expectStatus(page, 'Passkey "Virtual authenticator" removed');
-    await eventually(() => page.getByText("No passkeys yet.").count()).toBe(1);
+  it("renames a passkey in a dialog: the API's refusal is shown next to the field, the new name is listed and announced", async () => {
+    const list = page.getByRole("region", { name: "Your passkeys" });
+    const dialog = page.getByRole("dialog", { name: "Rename passkey Virtual authenticator" });
+    // Escape cancels: nothing renamed, focus back on the button that opened the dialog.
+    await page.getByRole("button", { name: "Rename passkey Virtual authenticator" }).click();
+    await eventually(() => dialog.count()).toBe(1);
+    await page.keyboard.press("Escape");
+    await eventually(() => dialog.count()).toBe(0);
+    await eventually(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe(
+      "Rename passkey Virtual authenticator",
+    );
 
+    await page.getByRole("button", { name: "Rename passkey Virtual authenticator" }).click();
+    await eventually(() => dialog.count()).toBe(1);
+    const name = dialog.getByLabel("New name", { exact: true });
+    // Focus moves into the dialog, on the name, which starts as the current one.
+    await eventually(() => page.evaluate("document.activeElement?.name")).toBe("passkey_new_name");
+    expect(await name.inputValue()).toBe("Virtual authenticator");
+    await axeScan(page, "security-passkey-rename");
+    await screenshot(page, "security-passkey-rename");
+
+    // A zero-width space passes the browser's checks; the API refuses it (422).
+    await name.fill("Laptop\u200b");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await eventually(() => name.getAttribute("aria-invalid")).toBe("true");
+    const problem = dialog.locator(".field .error");
+    expect(await problem.textContent()).toMatch(/zero-width characters are not allowed/);
+    // The field names its error, and has focus again.
+    expect(await name.getAttribute("aria-describedby")).toBe(await problem.getAttribute("id"));
+    expect(await page.evaluate("document.activeElement?.name")).toBe("passkey_new_name");
+    await axeScan(page, "security-passkey-rename-refused");
+    await screenshot(page, "security-passkey-rename-refused");
+
+    await name.fill("Work laptop");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await eventually(() => dialog.count()).toBe(0);
+    await expectStatus(page, 'Passkey "Virtual authenticator" renamed to "Work laptop"');
+    await eventually(() => list.textContent()).toContain("Work laptop");
+    expect(await list.textContent()).not.toContain("Virtual authenticator");
+    await eventually(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe(
+      "Rename passkey Work laptop",
+    );
+  });
+
+  it("satisfies a step-up with the passkey alone when the last proof is too old, then removes the passkey", async () => {
+    await outlastStepUp();
+    const signed = (await passkeySignCount()) ?? 0;
+    await page.getByRole("button", { name: "Remove passkey Work laptop" }).click();
+    const dialog = page.getByRole("dialog", { name: "Confirm it is you" });
+    await eventually(() => dialog.count()).toBe(1);
+    const usePasskey = dialog.getByRole("button", { name: "Use a passkey" });
+    expect(await usePasskey.count()).toBe(1);
+    await axeScan(page, "security-step-up-passkey");
+    await screenshot(page, "security-step-up-passkey");
+
+    // No password, no code: the virtual authenticator answers the step-up challenge.
+    await usePasskey.click();
+    await eventually(() => dialog.count()).toBe(0);
+    provedAt = Date.now();
+    expect(await passkeySignCount()).toBeGreaterThan(signed);
+    // The refused removal ran again after the prompt.
+    await expectStatus(page, 'Passkey "Work laptop" removed');
+    await eventually(() => page.getByText("No passkeys yet.").count()).toBe(1);
+    expect(await page.locator(".facts").textContent()).toContain("Passkeys0");
+  });
+
+  it("turns the authenticator app off", async () => {
     await page.getByRole("button", { name: "Turn off authenticator app" }).click();
     await page.getByRole("button", { name: "Turn off", exact: true }).click();
     await expectStatus(page, "Authenticator app turned off");

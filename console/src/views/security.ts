@@ -1,6 +1,6 @@
 import type { Schema } from "../../../client/index";
-import { api, errorText, notify } from "../api";
-import { field, formatTime, h, input, table } from "../dom";
+import { api, errorText, fieldError, notify } from "../api";
+import { field, formatTime, h, input, modal, table } from "../dom";
 import { state } from "../state";
 import { withStepUp } from "../step-up";
 import { createPasskey, passkeyFailure, passkeysSupported } from "../webauthn";
@@ -24,6 +24,8 @@ export async function renderSecurity(main: HTMLElement): Promise<void> {
   const passkeysBody = h("div", {});
   passkeys.section.append(passkeysBody);
   main.append(overview, totp.section, passkeys.section);
+  /** Each listed passkey's Rename button, so focus can go back to it once the list is redrawn. */
+  const renameButtons = new Map<string, HTMLButtonElement>();
 
   async function load(): Promise<void> {
     const [{ data: mfa, error }, { data: list }] = await Promise.all([
@@ -228,6 +230,7 @@ export async function renderSecurity(main: HTMLElement): Promise<void> {
   }
 
   function showPasskeys(list: Passkey[]): void {
+    renameButtons.clear();
     const name = input({ name: "passkey_name", value: "Passkey", maxlength: 64, required: true });
     const form = h(
       "form",
@@ -256,14 +259,19 @@ export async function renderSecurity(main: HTMLElement): Promise<void> {
               formatTime(p.last_used_at),
               p.backed_up ? "Yes" : "No",
               h(
-                "button",
-                {
-                  type: "button",
-                  class: "danger",
-                  "aria-label": `Remove passkey ${p.name}`,
-                  onclick: () => void remove(p),
-                },
-                "Remove",
+                "div",
+                { class: "actions" },
+                renameButton(p),
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "danger",
+                    "aria-label": `Remove passkey ${p.name}`,
+                    onclick: () => void remove(p),
+                  },
+                  "Remove",
+                ),
               ),
             ]),
           )
@@ -290,6 +298,67 @@ export async function renderSecurity(main: HTMLElement): Promise<void> {
     );
     notify(saveError ? errorText(saveError) : `Passkey "${name}" added`, saveError ? "error" : "ok");
     await load();
+  }
+
+  function renameButton(passkey: Passkey): HTMLButtonElement {
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "secondary",
+        "aria-label": `Rename passkey ${passkey.name}`,
+        onclick: () => void rename(passkey),
+      },
+      "Rename",
+    );
+    renameButtons.set(passkey.id, button);
+    return button;
+  }
+
+  /** A dialog with the name to edit. No step-up: the name decides nothing about sign-in. */
+  async function rename(passkey: Passkey): Promise<void> {
+    const name = input({ name: "passkey_new_name", value: passkey.name, maxlength: 64, required: true });
+    const nameField = field("New name", name);
+    // Next to the field and named by it, so the refusal is read out when focus returns to it.
+    const problem = h("p", { class: "error", id: `${name.id}-problem`, role: "status" });
+    name.setAttribute("aria-describedby", problem.id);
+    nameField.append(problem);
+    const save = h("button", { type: "submit" }, "Save");
+    const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+    const form = h(
+      "form",
+      {},
+      h("h2", { id: "rename-title" }, `Rename passkey ${passkey.name}`),
+      nameField,
+      h("div", { class: "actions" }, save, cancel),
+    );
+    const { dialog, closed } = modal("rename-title", form);
+    // An object, not a `let`: TypeScript would keep a `let` narrowed to its initial value past the await.
+    const outcome: { name?: string } = {};
+    cancel.addEventListener("click", () => dialog.close());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      const { data, error } = await api.PATCH("/api/v1/users/me/passkeys/{passkey_id}", {
+        params: { path: { passkey_id: passkey.id } },
+        body: { name: name.value },
+      });
+      save.disabled = false;
+      if (!data) {
+        name.setAttribute("aria-invalid", "true");
+        problem.textContent = fieldError(error, "name") ?? errorText(error);
+        name.focus();
+        return;
+      }
+      outcome.name = data.name;
+      dialog.close();
+    });
+    await closed;
+    // Cancelled: the dialog already gave focus back to the Rename button.
+    if (outcome.name === undefined) return;
+    notify(`Passkey "${passkey.name}" renamed to "${outcome.name}"`);
+    await load();
+    renameButtons.get(passkey.id)?.focus();
   }
 
   async function remove(passkey: Passkey): Promise<void> {
