@@ -74,6 +74,41 @@ export function computeEffective(
   return bySection((section) => resolveSection(section, system, policy, user, keys[section]));
 }
 
+type Candidates = [Layer, StoredSection | undefined][];
+
+/** The first layer whose `field` is set and allowed; refused values are recorded in `blocked`. */
+function firstAllowed<T>(
+  candidates: Candidates,
+  field: PolicyField,
+  pick: (s: StoredSection) => T | null | undefined,
+  refusal: (value: T) => string | null,
+  blocked: BlockedValue[],
+): [Layer, T] | null {
+  for (const [layer, stored] of candidates) {
+    const value = stored ? pick(stored) : undefined;
+    if (value === null || value === undefined) continue;
+    const reason = refusal(value);
+    if (!reason) return [layer, value];
+    blocked.push({ field, value: String(value), layer, reason });
+  }
+  return null;
+}
+
+const sourced = <T>(found: [Layer, T] | null): Sourced<T | null> => ({
+  value: found?.[1] ?? null,
+  source: found?.[0] ?? null,
+});
+
+function keySummary(key: KeyInfo | null): EffectiveSection["api_key"] {
+  return {
+    set: Boolean(key),
+    last4: key?.last4 ?? null,
+    source: key ? "user" : null,
+    status: key?.keyStatus ?? null,
+    checked_at: key?.checkedAt ?? null,
+  };
+}
+
 function resolveSection(
   section: Section,
   system: StoredOverrides,
@@ -82,66 +117,43 @@ function resolveSection(
   keys: KeyInfo[],
 ): EffectiveSection {
   const blocked: BlockedValue[] = [];
-  const layers: [Layer, StoredSection | undefined][] = [
+  const layers: Candidates = [
     ["user", user[section]],
     ["group", groupDefaults(policy, section)],
     ["system", system[section]],
   ];
-  /** The first layer whose `field` is set and allowed; refused ones are recorded as blocked. */
-  const firstAllowed = <T>(
-    candidates: [Layer, StoredSection | undefined][],
-    field: PolicyField,
-    pick: (s: StoredSection) => T | null | undefined,
-    refusal: (value: T) => string | null,
-  ): [Layer, T] | null => {
-    for (const [layer, stored] of candidates) {
-      const value = stored ? pick(stored) : undefined;
-      if (value === null || value === undefined) continue;
-      const reason = refusal(value);
-      if (!reason) return [layer, value];
-      blocked.push({ field, value: String(value), layer, reason });
-    }
-    return null;
-  };
-
   const provider = firstAllowed(
     layers,
     "provider",
     (s) => s.provider,
     (p) => policyRules.provider(policy, section, p),
+    blocked,
   );
   const name = provider?.[1] ?? null;
+  // Model, base URL and options only from layers that name the provider that applies.
   const same = layers.filter(([, s]) => name !== null && s?.provider === name);
   const model = firstAllowed(
     same,
     "model",
     (s) => s.model,
     (m) => (name ? policyRules.model(policy, section, name, m) : null),
+    blocked,
   );
   const baseUrl = firstAllowed(
     same,
     "base_url",
     (s) => s.base_url,
     () => policyRules.base_url(policy, section),
+    blocked,
   );
   const options = same.find(([, s]) => s?.options && Object.keys(s.options).length > 0);
   const key = usableKey(section, policy, keys, name, baseUrl?.[1] ?? null, blocked);
   return {
-    provider: { value: name, source: provider?.[0] ?? null },
-    model: {
-      value: model?.[1] ?? null,
-      source: model?.[0] ?? null,
-      unavailable: Boolean(key?.missingModel && key.missingModel === model?.[1]),
-    },
-    base_url: { value: baseUrl?.[1] ?? null, source: baseUrl?.[0] ?? null },
+    provider: sourced(provider),
+    model: { ...sourced(model), unavailable: Boolean(key?.missingModel && key.missingModel === model?.[1]) },
+    base_url: sourced(baseUrl),
     options: { value: options?.[1]?.options ?? {}, source: options?.[0] ?? null },
-    api_key: {
-      set: Boolean(key),
-      last4: key?.last4 ?? null,
-      source: key ? "user" : null,
-      status: key?.keyStatus ?? null,
-      checked_at: key?.checkedAt ?? null,
-    },
+    api_key: keySummary(key),
     blocked,
   };
 }
