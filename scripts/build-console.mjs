@@ -2,9 +2,12 @@
 //   /console/          the console: console/index.html, console/console.css, console/src/*.ts bundled by esbuild
 //   /reference/        the API reference UI served at GET /api/v1/docs: swagger-ui-dist's standalone bundle,
 //                      console/reference.html and console/src/reference.ts (no CDN, no inline script)
+//   /_headers          the security headers of every asset (CSP, nosniff, Referrer-Policy)
 // and client/openapi.d.ts, the API's types generated from docs/openapi.json (openapi-typescript), which
 // client/index.ts (the typed client the console uses) imports. Run by `npm test`, `npm run dev`,
 // `npm run deploy` and wrangler's `[build]`. `--quiet` prints nothing; otherwise the console's weight.
+
+import { Buffer } from "node:buffer";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -57,7 +60,28 @@ for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png
 }
 copyFileSync(path.join(root, "console", "reference.html"), path.join(out, "reference", "index.html"));
 
-// 5. The console's weight: every file a first visit loads, raw and gzip.
+// 5. Security headers for the assets, which the Worker (and its securityHeaders middleware) never
+// sees: a `_headers` file (Workers static assets apply it, `wrangler dev` too) with the values from
+// src/core/security-policy.ts, read by bundling that import-free module: one source for both.
+const policy = await build({
+  entryPoints: [path.join(root, "src", "core", "security-policy.ts")],
+  bundle: true,
+  format: "esm",
+  write: false,
+  logLevel: "warning",
+});
+const { HTML_CSP, COMMON_SECURITY_HEADERS } = await import(
+  `data:text/javascript;base64,${Buffer.from(policy.outputFiles[0].contents).toString("base64")}`
+);
+const assetHeaders = { "Content-Security-Policy": HTML_CSP, ...COMMON_SECURITY_HEADERS };
+writeFileSync(
+  path.join(out, "_headers"),
+  `/*\n${Object.entries(assetHeaders)
+    .map(([name, value]) => `  ${name}: ${value}\n`)
+    .join("")}`,
+);
+
+// 6. The console's weight: every file a first visit loads, raw and gzip.
 if (!quiet) {
   const dir = path.join(out, "console");
   let raw = 0;

@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMON_SECURITY_HEADERS, HTML_CSP } from "../../src/core/security-policy";
 import {
   eventually,
   launchChromium,
@@ -72,6 +73,16 @@ afterAll(async () => {
 });
 
 describe("the console in a real browser", () => {
+  it("is served with the same CSP and security headers as the Worker's HTML (the assets' _headers)", async () => {
+    for (const path of ["/console/", "/console/console.js", "/reference/", "/"]) {
+      const res = await fetch(`${worker.url}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-security-policy")).toBe(HTML_CSP);
+      for (const [name, value] of Object.entries(COMMON_SECURITY_HEADERS))
+        expect(res.headers.get(name)).toBe(value);
+    }
+  });
+
   it("offers sign-in to a visitor, and signs the administrator in with the local form", async () => {
     await page.goto(`${worker.url}/console/`);
     await eventually(() => page.getByRole("heading", { level: 1, name: "Sign in" }).count()).toBe(1);
