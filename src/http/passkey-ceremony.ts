@@ -99,13 +99,15 @@ export interface AssertionInput {
  * The stored passkey that made `credential` for `challenge`: the signature, the counter (a
  * regression is refused and audited), and the conditional counter update. Refuses (401
  * `invalid_passkey`) anything else. With `userId`, only that user's passkeys are accepted, checked
- * before the signature so another account's counter is never touched.
+ * before the signature so another account's counter is never touched, and a refusal is not audited
+ * here but told to `noteRefusal`: the lockout records it with the failure, in one batch.
  */
 async function verifiedPasskey(
   c: Ctx,
   credential: AssertionInput,
   challenge: string,
   userId: string | null,
+  noteRefusal: (reason: string) => void = () => {},
 ): Promise<PasskeyRow> {
   const db = c.var.primaryDb;
   const passkey = await findPasskeyByCredentialId(db, credential.id);
@@ -123,7 +125,8 @@ async function verifiedPasskey(
   const origin = auditBase(c, { actorId: passkey.userId, targetId: passkey.userId });
   if (!result.ok) {
     // A user's own proof (userId given) fails under the lockout, which writes the failure's entry.
-    if (result.reason === "counter_regressed" || userId === null) {
+    if (userId !== null) noteRefusal(result.reason);
+    else {
       await auditStatement(db, {
         ...origin,
         action:
@@ -176,14 +179,20 @@ export async function verifyPasskeyWithLockout(
     input.purpose,
   );
   if (record.userId !== null && record.userId !== user.id) throw passkeyRefused("challenge of another user");
+  // The failure's audit entry says why, e.g. a cloned authenticator's counter going backwards.
+  let refusal = "wrong_passkey";
   await verifyWithLockout(c.var.primaryDb, readConfig(c.env), {
     user,
-    reason: "wrong_passkey",
+    get reason() {
+      return refusal;
+    },
     audit: input.audit,
     wrong: passkeyRefused("not a valid passkey of this account"),
     verify: async () => {
       try {
-        await verifiedPasskey(c, credential, challenge, user.id);
+        await verifiedPasskey(c, credential, challenge, user.id, (reason) => {
+          refusal = reason === "counter_regressed" ? "passkey_counter_regressed" : "wrong_passkey";
+        });
         return true;
       } catch (error) {
         if (error instanceof AppError && error.code === "invalid_passkey") return false;

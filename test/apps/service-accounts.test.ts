@@ -222,11 +222,21 @@ describe("service accounts limited to groups", () => {
     expect(mint.status).toBe(404);
   });
 
-  it("are created only with existing group ids", async () => {
+  it("are created only with existing group ids, never the default group (deleting a group fills it)", async () => {
     const { token: admin } = await loginAdmin();
+    const { groupId } = await createSignedInUserInGroup({});
+    const withDefault = await call("/users/admin/service-accounts", {
+      method: "POST",
+      json: { name: `team-${crypto.randomUUID().slice(0, 8)}`, group_ids: [groupId, "ungrouped"] },
+      token: admin,
+    });
+    expect(withDefault.status).toBe(422);
+    expect(await withDefault.json()).toMatchObject({
+      detail: [{ loc: ["body", "group_ids", 1], msg: "The default group cannot limit a service account" }],
+    });
     const res = await call("/users/admin/service-accounts", {
       method: "POST",
-      json: { name: `team-${crypto.randomUUID().slice(0, 8)}`, group_ids: ["ungrouped", "no-such-group"] },
+      json: { name: `team-${crypto.randomUUID().slice(0, 8)}`, group_ids: [groupId, "no-such-group"] },
       token: admin,
     });
     expect(res.status).toBe(422);

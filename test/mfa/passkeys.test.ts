@@ -258,11 +258,43 @@ describe("re-authenticating with a passkey (step-up)", () => {
     expect((await readUser(user.id))?.failedAttempts).toBe(1);
   });
 
+  it("answers 409 to a user without a passkey: an empty allowCredentials would let any passkey answer", async () => {
+    const user = await createSignedInUser();
+    const res = await client({ token: user.token }).users.me.reauthenticate.passkey.options.$post();
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: "mfa_not_enabled" });
+  });
+
+  it("records a counter going backwards as the lockout failure's reason, in the failure's one entry", async () => {
+    const user = await createSignedInUser();
+    const authenticator = await createSoftAuthenticator();
+    await registerPasskey(user.token, authenticator, "Key");
+    const stepUp = async (counter: number) => {
+      const res = await client({
+        token: user.token,
+        ip: randomIp(),
+      }).users.me.reauthenticate.passkey.options.$post();
+      const { challenge } = await bodyAt(res, 200);
+      const { id, response } = await authenticator.assert(challenge, { counter });
+      return reauthenticate(user.token, cookieOf(res), { id, response });
+    };
+    expect((await stepUp(5)).status).toBe(200);
+    expect((await stepUp(3)).status).toBe(401);
+    expect((await readUser(user.id))?.failedAttempts).toBe(1);
+    expect((await lastAudit("auth.login_failed", user.id))?.details).toMatchObject({
+      reason: "passkey_counter_regressed",
+      failures: 1,
+    });
+    expect(await lastAudit("auth.passkey_counter_regressed", user.id)).toBeNull();
+    expect((await readPasskeys(user.id)).map((p) => p.signCount)).toEqual([5]);
+  });
+
   it("refuses, without counting, a challenge issued to another user or for a sign-in", async () => {
     const user = await createSignedInUser();
     const other = await createSignedInUser();
     const mine = await createSoftAuthenticator();
     await registerPasskey(user.token, mine, "Mine");
+    await registerPasskey(other.token, await createSoftAuthenticator(), "Theirs");
     // The other user's challenge (and browser), signed by my passkey, sent with my session.
     const foreign = await reauthAssertion(other.token, mine);
     const a = await reauthenticate(user.token, foreign.cookie, foreign.passkey);

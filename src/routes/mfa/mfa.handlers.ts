@@ -113,7 +113,16 @@ export const reauthenticatePasskeyOptionsHandler: AppRouteHandler<
   typeof routes.reauthenticatePasskeyOptions
 > = async (c) => {
   const { user } = c.var.auth;
+  // Each call writes a challenge and replaces the browser's binding cookie: throttled per user.
+  await throttle(
+    c.env.LOGIN_LIMITER,
+    `reauth:${user.id}`,
+    "Too many re-authentication attempts; try again in a minute",
+  );
   const passkeys = await findUserPasskeys(c.var.db, user.id);
+  // Without one, an empty allowCredentials would let the browser offer any passkey on the device.
+  if (passkeys.length === 0)
+    throw new AppError("mfa_not_enabled", "You have no passkey; re-authenticate another way");
   const credentialIds = passkeys.map((p) => p.credentialId);
   return c.json(await passkeyRequestOptions(c, "reauthenticate", { id: user.id, credentialIds }), 200);
 };

@@ -171,7 +171,11 @@ export const reauthenticatePasskeyOptions = createRoute({
       auth: "user",
       beforePasswordChange: true,
       beforeMfaEnrolment: true,
-      errors: { 503: misconfigured },
+      errors: {
+        409: "The user has no passkey (`mfa_not_enabled`)",
+        429: "Throttled (`rate_limited`)",
+        503: misconfigured,
+      },
     }),
   },
 });

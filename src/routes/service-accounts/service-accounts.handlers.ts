@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { AppError, invalid, notFound } from "../../core/errors";
 import { nowIso } from "../../core/time";
+import { UNGROUPED_GROUP_ID } from "../../db/schema";
 import { createApiKey, revokeApiKey } from "../../domain/credentials/api-key-service";
 import type { AppEnv, AppRouteHandler } from "../../http/app-env";
 import { auditEntry } from "../../http/request-context";
@@ -26,9 +27,16 @@ async function requireAccount(c: Ctx, id: string) {
   return row;
 }
 
-/** The group limit as stored: null (every user), or the ids, each of which must name a group. */
+/**
+ * The group limit as stored: null (every user), or the ids, each of which must name a group. Not
+ * the default group: deleting any group moves its members there, which would silently widen the
+ * account's reach.
+ */
 async function groupLimit(c: Ctx, groupIds: string[] | undefined): Promise<string | null> {
   if (groupIds === undefined) return null;
+  const ungrouped = groupIds.indexOf(UNGROUPED_GROUP_ID);
+  if (ungrouped >= 0)
+    throw invalid(["body", "group_ids", ungrouped], "The default group cannot limit a service account");
   const unique = [...new Set(groupIds)];
   const existing = new Set(await existingGroupIds(c.var.db, unique));
   const unknown = groupIds.findIndex((id) => !existing.has(id));
