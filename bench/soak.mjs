@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { BENCH_PASSWORD, seedSql } from "./seed.mjs";
-import { freePort, heapOf, startWorker } from "./worker.mjs";
+import { startWorker } from "./worker.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const int = (name, fallback) => {
@@ -851,12 +851,8 @@ function markdownTable(routes) {
   ].join("\n");
 }
 
-const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-const heapText = (m) => (m.isolate_heap ? mib(m.isolate_heap.used_bytes) : "unknown");
-
 function memoryLine(m) {
-  const heap = m.isolate_heap === undefined ? "" : `, Worker isolate JS heap ${heapText(m)}`;
-  return `workerd ${kib(m.workerd_rss_kib)}, wrangler tree ${kib(m.wrangler_tree_rss_kib)}, soak script ${kib(m.node_rss_kib)}${heap}`;
+  return `workerd ${kib(m.workerd_rss_kib)}, wrangler tree ${kib(m.wrangler_tree_rss_kib)}, soak script ${kib(m.node_rss_kib)}`;
 }
 
 function perProcess(start, end) {
@@ -886,7 +882,7 @@ function writeBenchmarksMd(report, file) {
 
 **${t.requests} requests** (${t.requests_per_second} req/s), **${t.errors_5xx} 5xx**, ${t.transport_errors} without response, ${t.unexpected} with a status the scenario did not expect. Load average (1 min) ${report.machine.loadavg_1m_start} at the start and ${report.machine.loadavg_1m_end} at the end: the 2 cores are shared, so latencies include other work.
 
-Memory (VmRSS) after warm-up → end: workerd ${kib(start.workerd_rss_kib)} → ${kib(end.workerd_rss_kib)} (${perProcess(start, end)}); wrangler's whole process tree ${kib(start.wrangler_tree_rss_kib)} → ${kib(end.wrangler_tree_rss_kib)}; soak script ${kib(start.node_rss_kib)} → ${kib(end.node_rss_kib)}. workerd over the run, every ~60 s: ${everyMinute(report.memory.samples)}. The Worker isolate's own JS heap in use at the end (DevTools \`Runtime.getHeapUsage\` after the traffic, garbage not yet collected included; a fresh isolate uses about 7 MiB): ${heapText(end)}.
+Memory (VmRSS) after warm-up → end: workerd ${kib(start.workerd_rss_kib)} → ${kib(end.workerd_rss_kib)} (${perProcess(start, end)}); wrangler's whole process tree ${kib(start.wrangler_tree_rss_kib)} → ${kib(end.wrangler_tree_rss_kib)}; soak script ${kib(start.node_rss_kib)} → ${kib(end.node_rss_kib)}. workerd over the run, every ~60 s: ${everyMinute(report.memory.samples)}.
 
 Latency of all routes together per 30 s window (p50 / p99 ms): ${report.windows_30s.map((w) => `${w.p50_ms} / ${w.p99_ms}`).join(", ")}.
 
@@ -936,12 +932,7 @@ async function main() {
   );
 
   try {
-    const inspectorPort = await freePort();
-    worker = await startWorker({ seedFile, realLimits: true, inspectorPort });
-    // The Worker isolate's own JS heap, read once after the traffic: attaching the inspector while
-    // requests run disturbs them (wrangler's proxy then records every request for DevTools, which
-    // cost requests and hundreds of MiB in a trial), so it is not sampled during the run.
-    const heapSample = async (m) => Object.assign(m, { isolate_heap: await heapOf(inspectorPort) });
+    worker = await startWorker({ seedFile, realLimits: true });
     const health = await fetch(`${worker.url}/api/v1/health`, { signal: AbortSignal.timeout(5000) });
     if (!health.ok) throw new Error(`wrangler dev did not come up (${health.status})`);
 
@@ -973,7 +964,7 @@ async function main() {
     await drive(clients, SOAK_SECONDS, stats);
     const elapsed = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    const memoryEnd = await heapSample(memorySnapshot(worker.pid, "end"));
+    const memoryEnd = memorySnapshot(worker.pid, "end");
     samples.push(memoryEnd);
 
     machine.loadavg_1m_start = round(loadAtStart);

@@ -4,7 +4,6 @@ import { mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import WebSocket from "ws";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -81,11 +80,7 @@ function prepareState({ seedFile, realLimits, env }) {
   throw new Error("unreachable");
 }
 
-/**
- * `inspectorPort`: wrangler's devtools port (DevTools protocol), through which bench/soak.mjs reads
- * the Worker isolate's own JS heap (`heapOf`).
- */
-export async function startWorker({ seedFile, vars = {}, realLimits = false, inspectorPort }) {
+export async function startWorker({ seedFile, vars = {}, realLimits = false }) {
   const env = { ...process.env, CI: "true" };
   const { config, persist } = prepareState({ seedFile, realLimits, env });
   const port = await freePort();
@@ -102,7 +97,6 @@ export async function startWorker({ seedFile, vars = {}, realLimits = false, ins
     persist,
   ];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-  if (inspectorPort) args.push("--inspector-port", String(inspectorPort));
   // wrangler's own output goes to a log file, named when it does not come up.
   const log = path.join(path.dirname(config), "wrangler-dev.log");
   const out = openSync(log, "w");
@@ -126,46 +120,4 @@ export async function startWorker({ seedFile, vars = {}, realLimits = false, ins
   }
   stop();
   throw new Error(`wrangler dev did not answer ${url}/api/v1/health; its output: ${log}`);
-}
-
-/**
- * The JS heap of the Worker's isolate (bytes used and total), over the DevTools protocol on the
- * inspector port (`Runtime.getHeapUsage`). Not after a forced collection — workerd's inspector does
- * not answer `HeapProfiler.collectGarbage` — so "used" includes garbage not yet collected: a trend
- * over minutes says whether the isolate retains memory, a single sample does not. Null when the
- * inspector cannot be reached or does not answer within 30 s.
- */
-export async function heapOf(inspectorPort) {
-  let socket;
-  const deadline = new Promise((resolve) => setTimeout(() => resolve(null), 30_000).unref());
-  const read = async () => {
-    const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
-    const target = targets.find((t) => t.webSocketDebuggerUrl);
-    if (!target) return null;
-    socket = new WebSocket(target.webSocketDebuggerUrl);
-    await new Promise((resolve, reject) => {
-      socket.once("open", resolve);
-      socket.once("error", reject);
-    });
-    const answer = new Promise((resolve) => {
-      socket.on("message", (data) => {
-        const message = JSON.parse(String(data));
-        if (message.result?.usedSize !== undefined) resolve(message.result);
-      });
-    });
-    // wrangler's proxy may drop what arrives before it has reached the runtime: ask again each second.
-    let id = 0;
-    const ask = () => socket.send(JSON.stringify({ id: ++id, method: "Runtime.getHeapUsage" }));
-    ask();
-    const again = setInterval(ask, 1000);
-    const usage = await answer.finally(() => clearInterval(again));
-    return usage ? { used_bytes: usage.usedSize, total_bytes: usage.totalSize } : null;
-  };
-  try {
-    return await Promise.race([read(), deadline]);
-  } catch {
-    return null;
-  } finally {
-    socket?.terminate();
-  }
 }
