@@ -112,13 +112,68 @@ export type LocalLoginResult =
  * counter update and its audit entry. While a temporary lock runs, the answer is the same 429
  * whether the password is right or wrong, and attempts do not extend the lock.
  */
+type LoginAudit = (
+  action: string,
+  user: UserWithGroup | null,
+  details?: Record<string, unknown>,
+) => ReturnType<typeof auditStatement>;
+
+/**
+ * An unknown, deleted or password-less name: behaves exactly like an existing account — hashing,
+ * failure count and lockout (kept in KV under a hash of the name) — so nothing reveals who exists.
+ */
+async function refuseUnknownUser(
+  kv: KvStore,
+  config: ServiceConfig,
+  attempt: LoginAttempt,
+  audit: LoginAudit,
+): Promise<never> {
+  const now = Date.now();
+  const record = await readUnknownFailures(kv, attempt.username);
+  const locked = remainingSeconds(record.lockedUntil, now);
+  if (locked > 0) throw lockedError(locked);
+  await burnPasswordCheck(attempt.password);
+  const next = afterFailure(record.failures, config, now);
+  await writeUnknownFailures(kv, attempt.username, {
+    failures: next.failures,
+    lockedUntil: next.lockedUntil,
+  });
+  await audit(next.lockedUntil ? "auth.account_locked" : "auth.login_failed", null, {
+    reason: "unknown_user",
+  }).run();
+  if (next.lockedUntil) throw lockedError(next.seconds);
+  throw INVALID_CREDENTIALS;
+}
+
+/** After the right password: the hash upgraded if due, and either a second factor asked for or the sign-in recorded. */
+async function recordVerifiedPassword(
+  db: Database,
+  user: UserWithGroup & { passwordHash: string },
+  password: string,
+  audit: LoginAudit,
+): Promise<LocalLoginResult> {
+  const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(password) : undefined;
+  if (user.mfaEnabled) {
+    await db.batch([
+      userStatements.upgradePasswordHash(db, user.id, upgradedHash ?? user.passwordHash),
+      audit("auth.password_verified", user, { second_factor: "required" }),
+    ]);
+    return { user, secondFactorRequired: true };
+  }
+  await db.batch([userStatements.recordLoginSuccess(db, user.id, upgradedHash), audit("auth.login", user)]);
+  return {
+    user: { ...user, failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date().toISOString() },
+    secondFactorRequired: false,
+  };
+}
+
 export async function verifyLocalLogin(
   db: Database,
   kv: KvStore,
   config: ServiceConfig,
   attempt: LoginAttempt,
 ): Promise<LocalLoginResult> {
-  const audit = (action: string, user: UserWithGroup | null, details: Record<string, unknown> = {}) =>
+  const audit: LoginAudit = (action, user, details = {}) =>
     auditStatement(db, {
       action,
       actorId: user?.id ?? null,
@@ -129,49 +184,18 @@ export async function verifyLocalLogin(
     });
 
   const user = await findUserWithGroupByUsername(db, attempt.username);
-  const now = Date.now();
-  if (!user || user.deletedAt || !user.passwordHash) {
-    // Behave exactly like an existing account, lockout included, so nothing reveals who exists.
-    const record = await readUnknownFailures(kv, attempt.username);
-    const locked = remainingSeconds(record.lockedUntil, now);
-    if (locked > 0) throw lockedError(locked);
-    await burnPasswordCheck(attempt.password);
-    const next = afterFailure(record.failures, config, now);
-    await writeUnknownFailures(kv, attempt.username, {
-      failures: next.failures,
-      lockedUntil: next.lockedUntil,
-    });
-    await audit(next.lockedUntil ? "auth.account_locked" : "auth.login_failed", null, {
-      reason: "unknown_user",
-    }).run();
-    if (next.lockedUntil) throw lockedError(next.seconds);
-    throw INVALID_CREDENTIALS;
-  }
-
+  if (!user || user.deletedAt || !user.passwordHash) return refuseUnknownUser(kv, config, attempt, audit);
+  const withPassword = { ...user, passwordHash: user.passwordHash };
   await verifyPasswordWithLockout(db, config, {
-    user: { ...user, passwordHash: user.passwordHash },
+    user: withPassword,
     password: attempt.password,
     audit: (action, details) => audit(action, user, details),
     wrong: INVALID_CREDENTIALS,
   });
-
   if (user.status !== "ACTIVE") {
     // Only someone who knows the password learns that the account is disabled.
     await audit("auth.login_failed", user, { reason: `status_${user.status.toLowerCase()}` }).run();
     throw new AppError("account_disabled", "This account is disabled or locked by an administrator");
   }
-
-  const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(attempt.password) : undefined;
-  if (user.mfaEnabled) {
-    await db.batch([
-      userStatements.upgradePasswordHash(db, user.id, upgradedHash ?? user.passwordHash),
-      audit("auth.password_verified", user, { second_factor: "required" }),
-    ]);
-    return { user, secondFactorRequired: true };
-  }
-  await db.batch([userStatements.recordLoginSuccess(db, user.id, upgradedHash), audit("auth.login", user)]);
-  return {
-    user: { ...user, failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date(now).toISOString() },
-    secondFactorRequired: false,
-  };
+  return recordVerifiedPassword(db, withPassword, attempt.password, audit);
 }

@@ -108,12 +108,35 @@ export async function writePreferences(
   const { user, update, current } = write;
   const next = nextOverrides(user, current, update);
   const keyWrites = keyChanges(current, update);
+  const keyStatements = await keyStatementsFor(db, write, keyWrites);
+  const details = {
+    sections: SECTIONS.filter((s) => update[s] !== undefined),
+    keys_set: keyWrites.filter((k) => k.value !== null).map((k) => `${k.section}:${k.provider}`),
+    keys_deleted: keyWrites.filter((k) => k.value === null).map((k) => `${k.section}:${k.provider}`),
+  };
+  const [keysBefore, , written] = await staleVersionAs412(
+    // Key metadata is read first and patched in memory, so the batch stays one round trip.
+    db.batch([
+      keyMetadataQuery(db, user.id),
+      assertVersionStatement(db, user.id, write.expectedVersion),
+      upsertPreferencesStatement(db, user.id, JSON.stringify(next)),
+      auditStatement(db, { ...write.audit, details }),
+      ...keyStatements,
+    ]),
+  );
+  await forgetModelCache(kv, user.id, touchedProviders(update, current.overrides, next));
+  return view(user, write.system, next, written[0]?.version ?? 0, keyRowsAfter(keysBefore, keyWrites));
+}
+
+/** The key rows' writes: each new key sealed under the current key ring, each removed one deleted. */
+async function keyStatementsFor(db: Database, write: PreferencesWrite, keyWrites: KeyWrite[]) {
   const sealed = await sealKeys(write, keyWrites);
-  const keyStatements = keyWrites.map((k, i) => {
+  return keyWrites.map((k, i) => {
     const ciphertext = sealed[i];
-    if (k.value === null || !ciphertext) return apiKeyStatements.delete(db, user.id, k.section, k.provider);
+    if (k.value === null || !ciphertext)
+      return apiKeyStatements.delete(db, write.user.id, k.section, k.provider);
     return apiKeyStatements.upsert(db, {
-      userId: user.id,
+      userId: write.user.id,
       section: k.section,
       provider: k.provider,
       keyId: ciphertext.keyId,
@@ -122,21 +145,12 @@ export async function writePreferences(
       baseUrl: k.baseUrl,
     });
   });
-  const details = {
-    sections: SECTIONS.filter((s) => update[s] !== undefined),
-    keys_set: keyWrites.filter((k) => k.value !== null).map((k) => `${k.section}:${k.provider}`),
-    keys_deleted: keyWrites.filter((k) => k.value === null).map((k) => `${k.section}:${k.provider}`),
-  };
-  let results: [KeyRow[], unknown, { version: number }[], ...unknown[]];
+}
+
+/** The batch's results, or 412 `precondition_failed` when its version check refused it. */
+async function staleVersionAs412<T>(batch: Promise<T>): Promise<T> {
   try {
-    // Key metadata is read first and patched in memory, so the batch stays one round trip.
-    results = await db.batch([
-      keyMetadataQuery(db, user.id),
-      assertVersionStatement(db, user.id, write.expectedVersion),
-      upsertPreferencesStatement(db, user.id, JSON.stringify(next)),
-      auditStatement(db, { ...write.audit, details }),
-      ...keyStatements,
-    ]);
+    return await batch;
   } catch (error) {
     if (
       error instanceof Error &&
@@ -149,11 +163,13 @@ export async function writePreferences(
     }
     throw error;
   }
-  await forgetModelCache(kv, user.id, touchedProviders(update, current.overrides, next));
-  const [keysBefore, , written] = results;
+}
+
+/** The key metadata after the write: rows read before it, with the written keys replaced or removed. */
+function keyRowsAfter(keysBefore: KeyRow[], keyWrites: KeyWrite[]): KeyRow[] {
   const touched = (row: KeyRow) =>
     keyWrites.some((k) => k.section === row.section && k.provider === row.provider);
-  const keyRows: KeyRow[] = [
+  return [
     ...keysBefore.filter((row) => !touched(row)),
     ...keyWrites.flatMap((k) =>
       k.value === null
@@ -161,7 +177,6 @@ export async function writePreferences(
         : [{ section: k.section, provider: k.provider, last4: last4(k.value), baseUrl: k.baseUrl }],
     ),
   ];
-  return view(user, write.system, next, written[0]?.version ?? 0, keyRows);
 }
 
 /** The merged overrides: sections in `update` replace (null clears), absent ones stay; policy-checked. */
