@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { unstable_readConfig } from "wrangler";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -85,10 +86,10 @@ function contributions(meta) {
  */
 async function esbuildGzip(externals = []) {
   const esbuild = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"))("esbuild");
-  const toml = readFileSync(path.join(root, "wrangler.toml"), "utf8");
-  const aliasBlock = toml.split(/^\[alias\]$/m)[1]?.split(/^\[/m)[0] ?? "";
+  // wrangler's own reading of wrangler.toml, as vitest.config.ts reads the `[alias]` for the pool.
+  const config = unstable_readConfig({ config: path.join(root, "wrangler.toml") }, { hideWarnings: true });
   const aliases = Object.fromEntries(
-    [...aliasBlock.matchAll(/^(\S+) = "([^"]+)"$/gm)].map(([, from, to]) => [from, path.resolve(root, to)]),
+    Object.entries(config.alias ?? {}).map(([from, to]) => [from, path.resolve(root, to)]),
   );
   const result = await esbuild.build({
     entryPoints: [path.join(root, "src/index.ts")],

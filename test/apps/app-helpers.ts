@@ -17,11 +17,12 @@ export async function createPersonalKey(
 }
 
 /** A new service account with one key holding `scopes`. */
-export async function createServiceAccount(scopes: ServiceKeyBody["scopes"]) {
+export async function createServiceAccount(scopes: ServiceKeyBody["scopes"], groupIds?: string[]) {
   const { token: admin } = await loginAdmin();
   const accounts = client({ token: admin }).users.admin["service-accounts"];
   const name = `app-${crypto.randomUUID().slice(0, 8)}`;
-  const account = await bodyAt(await accounts.$post({ json: { name } }), 201);
+  const json = groupIds ? { name, group_ids: groupIds } : { name };
+  const account = await bodyAt(await accounts.$post({ json }), 201);
   const keyRes = await accounts[":sa_id"].keys.$post({
     param: { sa_id: account.id },
     json: { name: "backend", scopes },

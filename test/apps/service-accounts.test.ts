@@ -182,24 +182,8 @@ describe("GET /users/{uid}/config/resolved", () => {
 });
 
 describe("service accounts limited to groups", () => {
-  async function limitedAccount(groupIds: string[]) {
-    const { token: admin } = await loginAdmin();
-    const name = `team-${crypto.randomUUID().slice(0, 8)}`;
-    const res = await call("/users/admin/service-accounts", {
-      method: "POST",
-      json: { name, group_ids: groupIds },
-      token: admin,
-    });
-    expect(res.status).toBe(201);
-    const account: { id: string; group_ids: string[] | null } = await res.json();
-    const keyRes = await call(`/users/admin/service-accounts/${account.id}/keys`, {
-      method: "POST",
-      json: { name: "backend", scopes: ["config:resolve", "credentials:mint"] },
-      token: admin,
-    });
-    const key: { token: string } = await keyRes.json();
-    return { account, key };
-  }
+  const limitedAccount = (groupIds: string[]) =>
+    createServiceAccount(["config:resolve", "credentials:mint"], groupIds);
 
   it("act only for members of their groups; anyone else answers as an unknown user would", async () => {
     const member = await createSignedInUserInGroup({});

@@ -10,6 +10,7 @@ import {
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createApp } from "../../src/app";
+import { DiscoverySchema, JwksSchema } from "../../src/routes/access-tokens/access-tokens.schemas";
 import {
   api,
   BASE,
@@ -131,9 +132,9 @@ describe("the issuer metadata and JWKS at the origin's root", () => {
     const vars = { ACCESS_TOKEN_ISSUER: ORIGIN };
     const user = await createSignedInUser();
     const token = await accessToken(user.token, vars);
-    const metadata = z
-      .object({ issuer: z.string(), jwks_uri: z.string(), subject_types_supported: z.array(z.string()) })
-      .parse(await (await callWith(vars, `${ORIGIN}/.well-known/openid-configuration`)).json());
+    const metadata = DiscoverySchema.parse(
+      await (await callWith(vars, `${ORIGIN}/.well-known/openid-configuration`)).json(),
+    );
     expect(metadata).toEqual({
       issuer: ORIGIN,
       jwks_uri: `${ORIGIN}/.well-known/jwks.json`,
@@ -141,14 +142,7 @@ describe("the issuer metadata and JWKS at the origin's root", () => {
     });
     const jwksRes = await callWith(vars, metadata.jwks_uri);
     expect(jwksRes.status).toBe(200);
-    const PublicJwk = z.object({
-      kty: z.string(),
-      crv: z.string(),
-      x: z.string(),
-      y: z.string(),
-      kid: z.string(),
-    });
-    const jwks = z.object({ keys: z.array(PublicJwk) }).parse(await jwksRes.json());
+    const jwks = JwksSchema.parse(await jwksRes.json());
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
       issuer: ORIGIN,
       audience: ORIGIN,

@@ -138,6 +138,9 @@ const ERROR_STATUSES: ErrorStatus[] = [...new Set(Object.values(ERROR_CODES).map
 
 /** The 401 of a step-up route (`requireStepUp`, http/authenticate.ts), for `errors`. */
 export const STEP_UP_REQUIRED = "The last authentication is too old (`reauthentication_required`)";
+/** Every passkey route's 503. */
+export const WEBAUTHN_MISCONFIGURED =
+  "WEBAUTHN_RP_ID / WEBAUTHN_ORIGINS are not set in production (`misconfigured`)";
 
 export const OkSchema = z.object({ ok: z.literal(true) }).openapi("Ok");
 

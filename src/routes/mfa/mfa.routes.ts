@@ -8,6 +8,7 @@ import {
   OkSchema,
   STEP_UP_REQUIRED,
   sessionSecurity,
+  WEBAUTHN_MISCONFIGURED,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
 import { RequestOptionsSchema } from "../../http/schemas/webauthn";
@@ -25,7 +26,7 @@ const tags = ["Second factors"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };
 const stepUp = STEP_UP_REQUIRED;
 const encryption = "ENCRYPTION_KEY is missing or malformed (`encryption_not_configured`)";
-const misconfigured = "WEBAUTHN_RP_ID / WEBAUTHN_ORIGINS are not set in production (`misconfigured`)";
+const misconfigured = WEBAUTHN_MISCONFIGURED;
 
 export const getMfaStatus = createRoute({
   ...common,

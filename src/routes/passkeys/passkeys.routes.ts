@@ -8,6 +8,7 @@ import {
   OkSchema,
   STEP_UP_REQUIRED,
   sessionSecurity,
+  WEBAUTHN_MISCONFIGURED,
 } from "../../http/schemas/common";
 import { SessionResponseSchema } from "../../http/schemas/user";
 import { RequestOptionsSchema } from "../../http/schemas/webauthn";
@@ -24,7 +25,7 @@ import {
 const tags = ["Passkeys"];
 const common = { tags, security: sessionSecurity, middleware: requireUser };
 const stepUp = STEP_UP_REQUIRED;
-const misconfigured = "WEBAUTHN_RP_ID / WEBAUTHN_ORIGINS are not set in production (`misconfigured`)";
+const misconfigured = WEBAUTHN_MISCONFIGURED;
 
 export const passkeyRegistrationOptions = createRoute({
   ...common,
